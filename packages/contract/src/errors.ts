@@ -1,0 +1,59 @@
+/**
+ * One coded error catalogue for the whole project. Codes are `ERR_<AREA>_<WHAT>`, never
+ * reused. Three kinds: `user` (bad input or config — fix the input), `transient` (retry may
+ * succeed: disk full, peer down), `bug` (Outpost's fault — report it).
+ */
+export type ErrorKind = 'user' | 'transient' | 'bug';
+
+export interface ErrorSpec {
+  kind: ErrorKind;
+  /** HTTP status used when the error crosses an API boundary. */
+  status: number;
+  /** What the error means, for the docs. */
+  doc: string;
+}
+
+export const ERRORS = {
+  ERR_CONFIG_INVALID: { kind: 'user', status: 400, doc: 'A configuration value does not match the configuration schema.' },
+  ERR_CONFIG_FILE: { kind: 'user', status: 400, doc: 'The configuration file cannot be read or parsed.' },
+  ERR_PORT_IN_USE: { kind: 'user', status: 500, doc: 'A configured port is already taken by another process.' },
+  ERR_INGEST_MALFORMED: { kind: 'user', status: 400, doc: 'A payload is not valid JSON or not one of the accepted shapes.' },
+  ERR_INGEST_TOO_LARGE: { kind: 'user', status: 413, doc: 'A payload or batch exceeds the configured size or point count.' },
+  ERR_INGEST_UNKNOWN_TOPIC: { kind: 'user', status: 400, doc: 'An MQTT topic matches no configured topic template.' },
+  ERR_POINT_INVALID: { kind: 'user', status: 400, doc: 'A point fails validation (type, range, timestamp, duplicate).' },
+  ERR_STORE_FULL: { kind: 'transient', status: 507, doc: 'The local store is full; the input was not acknowledged and may be retried.' },
+  ERR_STORE_WRITE: { kind: 'transient', status: 503, doc: 'The local store failed to commit; the input was not acknowledged and may be retried.' },
+  ERR_STORE_CLOSED: { kind: 'transient', status: 503, doc: 'The local store is shutting down.' },
+  ERR_AUTH_REQUIRED: { kind: 'user', status: 401, doc: 'The request needs a valid token.' },
+  ERR_QUERY_INVALID: { kind: 'user', status: 400, doc: 'A query parameter is missing or malformed.' },
+  ERR_MODBUS_READ: { kind: 'transient', status: 502, doc: 'A Modbus read failed; the points are recorded as a quality-flagged gap.' },
+  ERR_INTERNAL: { kind: 'bug', status: 500, doc: 'An unexpected internal error. Please report it.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class OutpostError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutpostError';
+    this.code = code;
+    this.kind = ERRORS[code].kind;
+    this.status = ERRORS[code].status;
+    if (details !== undefined) this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isOutpostError(e: unknown, code?: ErrorCode): e is OutpostError {
+  return e instanceof OutpostError && (code === undefined || e.code === code);
+}
