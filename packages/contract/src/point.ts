@@ -13,7 +13,11 @@ export interface Point {
   metric: string;
   /** Timestamp in epoch milliseconds (UTC), after normalisation. */
   ts: number;
-  value: PointValue;
+  /**
+   * The measured value. `null` marks a gap (e.g. a failed Modbus read) and is only valid with
+   * `quality: 'bad'`, so a missing reading is recorded rather than silently absent.
+   */
+  value: PointValue | null;
   /** Unit after normalisation, e.g. `kW`, `degC`. */
   unit?: string;
   /** Quality flag; absent means `good`. */
