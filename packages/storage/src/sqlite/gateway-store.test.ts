@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { isOutpostError, type Point } from '@outpost/contract';
+import { tempDir } from '@outpost/testing';
+import { GatewayStore } from './gateway-store.js';
+
+function openTemp(t: { after: (fn: () => void) => void }, opts: Partial<Parameters<typeof GatewayStore.open>[0]> = {}) {
+  const { dir, cleanup } = tempDir();
+  const store = GatewayStore.open({ path: join(dir, 'gw.db'), ...opts });
+  t.after(() => { store.close(); cleanup(); });
+  return store;
+}
+
+const base = 1_700_000_000_000;
+
+test('points round-trip with numbers, booleans, strings, gaps, quality, units and tags', (t) => {
+  const store = openTemp(t);
+  const pts: Point[] = [
+    { device: 'inv-1', metric: 'active_power', ts: base, value: 4.2, unit: 'kW' },
+    { device: 'inv-1', metric: 'running', ts: base, value: true },
+    { device: 'inv-1', metric: 'state', ts: base + 1, value: 'FAULT', quality: 'uncertain' },
+    { device: 'inv-1', metric: 'temperature', ts: base + 2, value: null, quality: 'bad', tags: { site: 'north' } },
+  ];
+  assert.deepEqual(store.commit(pts).duplicates, []);
+  const got = store.queryPoints({ device: 'inv-1' });
+  assert.deepEqual(got, pts.slice().sort((a, b) => a.ts - b.ts || 0));
+});
+
+test('same device, metric and ts is stored once; the duplicate index is reported', (t) => {
+  const store = openTemp(t);
+  const p: Point = { device: 'd', metric: 'm', ts: base, value: 1 };
+  store.commit([p]);
+  const r = store.commit([{ ...p, value: 2 }, { ...p, ts: base + 1 }]);
+  assert.deepEqual(r.duplicates, [0]);
+  assert.deepEqual(store.queryPoints({ device: 'd' }).map((x) => x.value), [1, 1]);
+});
+
+test('queries filter by device, metric and inclusive time range, with order and limit', (t) => {
+  const store = openTemp(t);
+  const pts: Point[] = [];
+  for (let i = 0; i < 100; i++) pts.push({ device: `d${i % 2}`, metric: i % 3 === 0 ? 'a' : 'b', ts: base + i, value: i });
+  store.commit(pts);
+  const q = store.queryPoints({ device: 'd0', metric: 'a', from: base + 10, to: base + 40 });
+  assert.deepEqual(q.map((p) => p.value), [12, 18, 24, 30, 36]);
+  assert.deepEqual(store.queryPoints({ device: 'd1', limit: 2, order: 'desc' }).map((p) => p.value), [99, 97]);
+  // Hostile filter values are bound parameters: they match nothing and break nothing.
+  assert.deepEqual(store.queryPoints({ device: "d0' OR '1'='1" }), []);
+  assert.throws(() => store.queryPoints({ limit: 0 }), (e) => isOutpostError(e, 'ERR_QUERY_INVALID') && /limit/.test(e.message));
+  assert.throws(() => store.queryPoints({ from: 5, to: 1 }), /after/);
+});
+
+test('dead letters keep reason and raw payload, are bounded in rows and in raw size', (t) => {
+  const store = openTemp(t, { deadLetterMaxRows: 5, deadLetterMaxRawBytes: 16 });
+  for (let i = 0; i < 8; i++) {
+    store.commit([], [{ at: base + i, source: 'mqtt', origin: 'site/x', reason: 'malformed_json', message: `bad ${i}`, raw: `{"payload": ${i} ...........` }]);
+  }
+  const dl = store.deadLetters();
+  assert.equal(dl.length, 5);
+  assert.equal(dl[0]!.message, 'bad 7');
+  assert.equal(dl[0]!.raw!.length, 16);
+  assert.ok(dl[0]!.rawBytes > 16);
+  assert.equal(store.deadLetters({ reason: 'too_large' }).length, 0);
+});
+
+test('a full store refuses the whole batch with ERR_STORE_FULL and keeps what it had', (t) => {
+  const store = openTemp(t, { hardCapMb: 1 });
+  const batch = (k: number): Point[] => Array.from({ length: 2000 }, (_, i) => ({ device: `dev-${i % 50}`, metric: 'vibration_rms', ts: base + k * 10_000 + i, value: Math.sin(i), tags: { line: 'a'.repeat(40) } }));
+  let committed = 0;
+  let full: unknown;
+  for (let k = 0; k < 200 && !full; k++) {
+    try { store.commit(batch(k)); committed += 2000; } catch (e) { full = e; }
+  }
+  assert.ok(isOutpostError(full, 'ERR_STORE_FULL'), `expected ERR_STORE_FULL, got ${String(full)}`);
+  assert.match((full as Error).message, /full/);
+  assert.equal(store.countPoints(), committed, 'the failed batch left nothing behind');
+  // After retention frees space, writes succeed again.
+  store.enforceRetention({ rawMaxAgeMs: 1e15, maxSizeBytes: 256 * 1024 }, base + 1e9, 1e6);
+  store.commit([{ device: 'after', metric: 'm', ts: base, value: 1 }]);
+  assert.equal(store.queryPoints({ device: 'after' }).length, 1);
+});
+
+test('retention deletes by age in bounded steps and by size down to the limit', (t) => {
+  const store = openTemp(t);
+  const day = 86_400_000;
+  const now = base + 10 * day;
+  const pts: Point[] = [];
+  for (let i = 0; i < 30_000; i++) pts.push({ device: `d${i % 10}`, metric: 'm', ts: base + Math.floor((i / 30_000) * 10 * day), value: i });
+  store.commit(pts);
+  const step = store.enforceRetention({ rawMaxAgeMs: 7 * day }, now, 1000);
+  assert.ok(step.deletedByAge > 0 && step.deletedByAge <= 1000, `bounded step, deleted ${step.deletedByAge}`);
+  assert.equal(step.more, true);
+  let r;
+  do { r = store.enforceRetention({ rawMaxAgeMs: 7 * day }, now, 5000); } while (r.more);
+  const oldest = store.queryPoints({ limit: 1 })[0]!;
+  assert.ok(oldest.ts >= now - 7 * day);
+  assert.ok(store.countPoints() > 20_000 && store.countPoints() < 22_000);
+
+  const limit = Math.floor(store.usage().usedBytes / 2);
+  do { r = store.enforceRetention({ rawMaxAgeMs: 7 * day, maxSizeBytes: limit }, now, 5000); } while (r.more);
+  assert.ok(store.usage().usedBytes <= limit);
+  assert.ok(r.deletedBySize >= 0 && store.countPoints() < 20_000);
+  // What is left is the newest data.
+  assert.equal(store.queryPoints({ order: 'desc', limit: 1 })[0]!.value, 29_999);
+});
+
+test('a store written by a newer schema is refused rather than damaged', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'gw.db');
+  const s = GatewayStore.open({ path });
+  s.db.pragma('user_version = 99');
+  s.close();
+  assert.throws(() => GatewayStore.open({ path }), /newer/);
+});

@@ -1,0 +1,192 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OutpostError, type Point } from '@outpost/contract';
+import { GATEWAY_MIGRATIONS, migrate } from './migrations.js';
+import { encodeFlags, encodeValue } from './point-codec.js';
+import { queryDeadLetters, queryPoints, type DeadLetter, type DeadLetterQuery, type PointQuery } from './queries.js';
+import { enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
+
+export interface GatewayStoreOptions {
+  /** Database file; ':memory:' for throwaway stores. */
+  path: string;
+  /**
+   * 'full' fsyncs the WAL on every commit: a point acknowledged is on disk even after a power
+   * cut. 'normal' survives a process crash but may lose the last commits on power loss.
+   */
+  synchronous?: 'full' | 'normal';
+  /** Hard ceiling on the database file: past it writes fail with ERR_STORE_FULL (models a full disk). */
+  hardCapMb?: number;
+  /** Dead letters kept; older ones are deleted as new ones arrive. */
+  deadLetterMaxRows?: number;
+  /** Largest raw payload kept per dead letter, bytes; longer payloads are truncated (raw_bytes keeps the size). */
+  deadLetterMaxRawBytes?: number;
+}
+
+export interface DeadLetterInput {
+  at: number;
+  source: string;
+  origin: string;
+  reason: string;
+  message: string;
+  raw?: string | Buffer | undefined;
+}
+
+export interface CommitResult {
+  /** Indexes (into the committed array) of points that were already stored: same device, metric and ts. */
+  duplicates: number[];
+}
+
+export interface StoreUsage {
+  /** Bytes in live pages (what retention by size measures). */
+  usedBytes: number;
+  fileBytes: number;
+  walBytes: number;
+  pageSize: number;
+}
+
+/**
+ * The gateway's local store: one SQLite database in WAL mode holding raw points and dead
+ * letters (later issues add rollups, outbox and alerts). Writes are synchronous and meant to be
+ * batched by a group committer: one `commit` call is one transaction.
+ */
+export class GatewayStore {
+  readonly db: Database.Database;
+  readonly path: string;
+  private readonly seriesIds = new Map<string, number>();
+  private readonly insertPoint: Database.Statement;
+  private readonly insertSeries: Database.Statement;
+  private readonly selectSeries: Database.Statement;
+  private readonly insertDeadLetter: Database.Statement;
+  private readonly trimDeadLetters: Database.Statement;
+  private readonly deadLetterMaxRows: number;
+  private readonly deadLetterMaxRawBytes: number;
+  private closed = false;
+
+  static open(opts: GatewayStoreOptions): GatewayStore {
+    return new GatewayStore(opts);
+  }
+
+  private constructor(opts: GatewayStoreOptions) {
+    this.path = opts.path;
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    const db = new Database(opts.path);
+    this.db = db;
+    // auto_vacuum must be chosen before the first table exists; incremental lets retention
+    // hand freed pages back to the file system in small steps.
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${(opts.synchronous ?? 'full').toUpperCase()}`);
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -16000');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, GATEWAY_MIGRATIONS);
+    if (opts.hardCapMb !== undefined) {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`max_page_count = ${Math.max(16, Math.floor((opts.hardCapMb * 1024 * 1024) / pageSize))}`);
+    }
+    this.deadLetterMaxRows = opts.deadLetterMaxRows ?? 10_000;
+    this.deadLetterMaxRawBytes = opts.deadLetterMaxRawBytes ?? 64 * 1024;
+    this.insertPoint = db.prepare('INSERT OR IGNORE INTO points (ts, series, value, flags, unit, tags) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertSeries = db.prepare('INSERT INTO series (device, metric) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.selectSeries = db.prepare('SELECT id FROM series WHERE device = ? AND metric = ?').pluck();
+    this.insertDeadLetter = db.prepare('INSERT INTO dead_letters (at, source, origin, reason, message, raw, raw_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.trimDeadLetters = db.prepare('DELETE FROM dead_letters WHERE id <= (SELECT MAX(id) FROM dead_letters) - ?');
+  }
+
+  /**
+   * Commit points and dead letters in one transaction. Throws OutpostError ERR_STORE_FULL when
+   * the database cannot grow, ERR_STORE_WRITE on other write failures; either way nothing of
+   * the batch is stored, so the caller must not acknowledge it.
+   */
+  commit(points: readonly Point[], deadLetters: readonly DeadLetterInput[] = []): CommitResult {
+    if (this.closed) throw new OutpostError('ERR_STORE_CLOSED', 'the gateway store is closed');
+    const duplicates: number[] = [];
+    try {
+      this.db.transaction(() => {
+        for (let i = 0; i < points.length; i++) {
+          const p = points[i]!;
+          const r = this.insertPoint.run(p.ts, this.seriesId(p.device, p.metric), encodeValue(p.value), encodeFlags(p), p.unit ?? null, p.tags ? JSON.stringify(p.tags) : null);
+          if (r.changes === 0) duplicates.push(i);
+        }
+        if (deadLetters.length > 0) {
+          for (const d of deadLetters) this.writeDeadLetter(d);
+          this.trimDeadLetters.run(this.deadLetterMaxRows);
+        }
+      })();
+    } catch (e) {
+      // A rolled-back transaction may have interned series ids that no longer exist.
+      this.seriesIds.clear();
+      throw storeError(e, points.length + deadLetters.length);
+    }
+    return { duplicates };
+  }
+
+  queryPoints(q: PointQuery): Point[] {
+    return queryPoints(this.db, q);
+  }
+
+  deadLetters(q: DeadLetterQuery = {}): DeadLetter[] {
+    return queryDeadLetters(this.db, q);
+  }
+
+  countPoints(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM points').pluck().get() as number;
+  }
+
+  usage(): StoreUsage {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    let walBytes = 0;
+    try {
+      walBytes = this.path === ':memory:' ? 0 : (this.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log * pageSize;
+    } catch { /* checkpoint busy: report 0 rather than fail a status call */ }
+    return { usedBytes: (pages - free) * pageSize, fileBytes: pages * pageSize, walBytes, pageSize };
+  }
+
+  /** Delete what is past the retention policy, doing at most `maxRows` deletions (so ingest never stalls). */
+  enforceRetention(policy: RetentionPolicy, now: number, maxRows = 20_000): RetentionResult {
+    return enforceRetention(this, policy, now, maxRows);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private seriesId(device: string, metric: string): number {
+    const key = `${device}\u0000${metric}`;
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      this.insertSeries.run(device, metric);
+      id = this.selectSeries.get(device, metric) as number;
+      this.seriesIds.set(key, id);
+    }
+    return id;
+  }
+
+  private writeDeadLetter(d: DeadLetterInput): void {
+    let raw: Buffer | null = null;
+    let rawBytes = 0;
+    if (d.raw !== undefined) {
+      const buf = typeof d.raw === 'string' ? Buffer.from(d.raw) : d.raw;
+      rawBytes = buf.length;
+      raw = buf.length > this.deadLetterMaxRawBytes ? buf.subarray(0, this.deadLetterMaxRawBytes) : buf;
+    }
+    this.insertDeadLetter.run(d.at, d.source, d.origin, d.reason, d.message, raw, rawBytes);
+  }
+}
+
+function storeError(e: unknown, items: number): OutpostError {
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL') {
+    return new OutpostError('ERR_STORE_FULL', `the local store is full: ${items} item(s) not stored; free space or raise gateway.store.hardCapMb, then retry`, { items }, { cause: e });
+  }
+  return new OutpostError('ERR_STORE_WRITE', `the local store failed to commit ${items} item(s): ${(e as Error).message}`, { items, sqlite: code }, { cause: e });
+}

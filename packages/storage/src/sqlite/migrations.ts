@@ -1,0 +1,54 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Gateway store schema, one entry per version (PRAGMA user_version). Append only: a released
+ * migration is never edited. Later issues (rollups, outbox, alerts) add their tables here.
+ */
+export const GATEWAY_MIGRATIONS: readonly string[] = [
+  // 1: series, raw points, dead letters
+  `
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    device TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    UNIQUE (device, metric)
+  );
+  -- Clustered by time: new points land on the right edge of the B-tree, so a commit dirties a
+  -- handful of pages whatever the number of series (a (series, ts) key dirties one page per
+  -- series per commit and runs ~10x slower). The key also de-duplicates (device, metric, ts).
+  CREATE TABLE points (
+    ts INTEGER NOT NULL,
+    series INTEGER NOT NULL,
+    value ANY,
+    flags INTEGER NOT NULL DEFAULT 0,
+    unit TEXT,
+    tags TEXT,
+    PRIMARY KEY (ts, series)
+  ) WITHOUT ROWID;
+  CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    raw BLOB,
+    raw_bytes INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX dead_letters_reason ON dead_letters (reason, id);
+  `,
+];
+
+export function migrate(db: Database.Database, migrations: readonly string[]): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`database schema version ${current} is newer than this Outpost build knows (${migrations.length}); refusing to open it`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return migrations.length;
+}
