@@ -1,0 +1,60 @@
+import { isIP } from 'node:net';
+import { issue, type ConfigIssue } from './errors.js';
+import type { Path } from './layers.js';
+import type { OutpostConfig } from './schema/index.js';
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (h.startsWith('::ffff:')) return h.slice(7).startsWith('127.');
+  return false;
+}
+
+/**
+ * Rules across settings that JSON Schema cannot say clearly. They run on a schema-valid,
+ * defaulted configuration and, like schema errors, are all collected.
+ */
+export function checkRules(c: OutpostConfig, originOf: (path: Path) => string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const g = c.gateway;
+
+  if (!isLoopback(g.http.host) && g.http.token === undefined) {
+    out.push(issue('gateway.http.token', 'a token of at least 16 characters', undefined, originOf(['gateway', 'http', 'host']),
+      `required because gateway.http.host is ${JSON.stringify(g.http.host)}, which is not a loopback address; expected a token of at least 16 characters (or bind to 127.0.0.1)`));
+  }
+  if (g.mqtt.password !== undefined && g.mqtt.username === undefined) {
+    out.push(issue('gateway.mqtt.username', 'a username', undefined, originOf(['gateway', 'mqtt', 'password']),
+      'missing; expected a username since gateway.mqtt.password is set'));
+  }
+  if (g.store.hardCapMb !== undefined && g.store.hardCapMb < g.store.maxSizeMb) {
+    out.push(issue('gateway.store.hardCapMb', `integer ≥ gateway.store.maxSizeMb (${g.store.maxSizeMb})`, g.store.hardCapMb,
+      originOf(['gateway', 'store', 'hardCapMb'])));
+  }
+  for (const [metric, rule] of Object.entries(g.ingest.metrics)) {
+    if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) {
+      const path = ['gateway', 'ingest', 'metrics', metric];
+      out.push(issue(`gateway.ingest.metrics.${metric}.max`, `number ≥ min (${rule.min})`, rule.max, originOf([...path, 'max'])));
+    }
+  }
+  const names = new Set<string>();
+  g.modbus.devices.forEach((d, i) => {
+    const at = `gateway.modbus.devices[${i}]`;
+    const origin = originOf(['gateway', 'modbus', 'devices', i]);
+    if (names.has(d.name)) out.push(issue(`${at}.name`, 'a device name unique among gateway.modbus.devices', d.name, origin));
+    names.add(d.name);
+    if (d.backoffMinMs > d.backoffMaxMs) {
+      out.push(issue(`${at}.backoffMaxMs`, `integer ≥ backoffMinMs (${d.backoffMinMs})`, d.backoffMaxMs, origin));
+    }
+    const metrics = new Set<string>();
+    d.registers.forEach((r, j) => {
+      if (metrics.has(r.metric)) out.push(issue(`${at}.registers[${j}].metric`, 'a metric name unique within the device', r.metric, origin));
+      metrics.add(r.metric);
+      if (r.type !== 'bool' && (r.function === 'coil' || r.function === 'discrete')) {
+        out.push(issue(`${at}.registers[${j}].type`, `"bool" for function "${r.function}"`, r.type, origin));
+      }
+    });
+  });
+  return out;
+}
