@@ -27,6 +27,12 @@ export const ERRORS = {
   ERR_AUTH_REQUIRED: { kind: 'user', status: 401, doc: 'The request needs a valid token.' },
   ERR_QUERY_INVALID: { kind: 'user', status: 400, doc: 'A query parameter is missing or malformed.' },
   ERR_MODBUS_READ: { kind: 'transient', status: 502, doc: 'A Modbus read failed; the points are recorded as a quality-flagged gap.' },
+  ERR_SCRIPT_INVALID: { kind: 'user', status: 400, doc: 'A script spec is malformed: unknown language, empty source, no process function or a limit out of range.' },
+  ERR_SCRIPT_FAILED: { kind: 'user', status: 422, doc: 'A sandboxed script threw, hit a limit (time, CPU, memory, output) or returned something that is not points; the input goes to the error path.' },
+  ERR_SCRIPT_DISABLED: { kind: 'user', status: 409, doc: 'A script was disabled after too many consecutive failures; fix it and enable it again.' },
+  ERR_PROCESSOR_INVALID: { kind: 'user', status: 400, doc: 'A processor bundle or manifest fails validation (name, version, schemas, entry) or its config fails the config schema.' },
+  ERR_PROCESSOR_SIGNATURE: { kind: 'user', status: 403, doc: 'A processor bundle has no valid ed25519 signature from a trusted key, or its body was altered after signing.' },
+  ERR_PROCESSOR_NOT_FOUND: { kind: 'user', status: 404, doc: 'A processor name or version is not in the registry.' },
   ERR_INTERNAL: { kind: 'bug', status: 500, doc: 'An unexpected internal error. Please report it.' },
 } as const satisfies Record<string, ErrorSpec>;
 

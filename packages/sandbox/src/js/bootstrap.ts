@@ -1,0 +1,88 @@
+/**
+ * Code that runs INSIDE the isolate, as source text. The host only ever exchanges strings with it
+ * (a JSON request in, a JSON reply out), so no host object, function or prototype is reachable from
+ * the script. The prelude captures the intrinsics the wrapper needs before user code can replace
+ * them; tampering after that only breaks the script itself, and the host re-validates everything.
+ *
+ * Reply protocol (shared with the Python worker):
+ *   { "p": <process() result>, "l": [[level, message], …], "s"?: <state when changed> }
+ *   { "e": { "name", "message", "stack" }, "l": [...] }
+ */
+
+/** Runs before the user script: keeps pristine references the wrapper relies on. */
+export const PRELUDE = `
+const __outpost = Object.freeze({
+  parse: JSON.parse, stringify: JSON.stringify, entries: Object.entries, fromEntries: Object.fromEntries,
+  freeze: Object.freeze, isArray: Array.isArray, Map: Map, String: String,
+});
+`;
+
+/**
+ * Runs after the user script; evaluates to the call function. Arguments of the factory:
+ * initial state JSON, config JSON, the max number of log lines per call.
+ */
+export const WRAPPER = `
+(function (stateJson, configJson, maxLogs, maxOutputBytes) {
+  const X = __outpost;
+  const userFn = typeof process === 'function' ? process : undefined;
+  if (userFn === undefined) throw new Error('the script must define function process(data, context)');
+  const state = new X.Map(X.entries(X.parse(stateJson)));
+  const previousValues = new X.Map();
+  let dirty = false;
+  let logs = [];
+  const text = (v) => {
+    if (typeof v === 'string') return v;
+    try { return X.String(X.stringify(v)); } catch (e) { return X.String(v); }
+  };
+  const logAt = (level) => (...args) => {
+    if (logs.length < maxLogs) logs.push([level, args.map(text).join(' ').slice(0, 2000)]);
+  };
+  const log = X.freeze({ debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') });
+  const stateApi = X.freeze({
+    get: (k) => state.get(X.String(k)),
+    set: (k, v) => { state.set(X.String(k), v); dirty = true; },
+    delete: (k) => { const had = state.delete(X.String(k)); dirty = dirty || had; return had; },
+    has: (k) => state.has(X.String(k)),
+    keys: () => [...state.keys()],
+  });
+  const freezeDeep = (o) => {
+    if (o && typeof o === 'object') { for (const v of Object.values(o)) freezeDeep(v); X.freeze(o); }
+    return o;
+  };
+  const config = freezeDeep(X.parse(configJson));
+  const previous = (metric, device) => previousValues.get(X.String(device) + '\\u0000' + X.String(metric));
+  const remember = (data) => {
+    const list = X.isArray(data) ? data : [data];
+    for (const p of list) if (p && typeof p === 'object') previousValues.set(X.String(p.device) + '\\u0000' + X.String(p.metric), X.freeze({ ts: p.ts, value: p.value }));
+  };
+  const failure = (e) => X.stringify({
+    e: e instanceof Error ? { name: e.name, message: X.String(e.message), stack: X.String(e.stack) } : { name: 'Error', message: text(e) },
+    l: logs,
+  });
+  const reply = (out, data) => {
+    let json;
+    try {
+      json = X.stringify(dirty ? { p: out === undefined ? null : out, l: logs, s: X.fromEntries(state) } : { p: out === undefined ? null : out, l: logs });
+    } catch (e) {
+      return X.stringify({ e: { name: 'OutputError', message: 'the result cannot be serialised as JSON: ' + X.String(e && e.message) }, l: logs });
+    }
+    if (json.length > maxOutputBytes) {
+      return X.stringify({ e: { name: 'OutputLimit', message: 'output of ' + json.length + ' bytes exceeds the limit of ' + maxOutputBytes }, l: [] });
+    }
+    remember(data);
+    return json;
+  };
+  return function call(requestJson) {
+    const req = X.parse(requestJson);
+    logs = [];
+    dirty = false;
+    const context = { device: req.device, metrics: req.metrics || {}, config, state: stateApi, log, previous };
+    let out;
+    try { out = userFn(req.data, context); } catch (e) { return failure(e); }
+    if (out !== null && typeof out === 'object' && typeof out.then === 'function') {
+      return Promise.resolve(out).then((o) => reply(o, req.data), failure);
+    }
+    return reply(out, req.data);
+  };
+})
+`;

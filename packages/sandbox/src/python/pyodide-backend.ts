@@ -1,0 +1,118 @@
+/**
+ * Python scripts in Pyodide (CPython compiled to WebAssembly), one locked-down child process per
+ * script (see pyodide-child.mjs for why a process and not a worker thread). The wasm binary and
+ * the standard library ship inside the `pyodide` npm package, so nothing is downloaded.
+ *
+ * Limits: wall clock — the child is killed (SIGKILL) and rebuilt for the next call, which costs a
+ * Pyodide start (seconds); CPU time — measured in the child per call and enforced after the call
+ * (the wall-clock limit bounds it while it runs); memory — WebAssembly growth is capped at
+ * `memoryMb` above Pyodide's own baseline, so a bomb gets MemoryError; the child's JS heap is capped too.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BackendInit, BackendOutcome, SandboxBackend } from '../backend.js';
+import { MAX_LOG_LINES } from '../backend.js';
+import type { ScriptFailure } from '../types.js';
+import { PY_WRAPPER } from './py-wrapper.js';
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'pyodide-child.mjs');
+const PYODIDE_DIR = dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
+/** Pyodide needs a few seconds to start on a small CPU; a start is not charged to the script's limit. */
+const START_TIMEOUT_MS = 60_000;
+
+type Reply = { type: 'ready'; error?: { message: string; stack: string } } | { type: 'reply'; id: number; reply: string; cpuMs: number };
+
+export class PyodideBackend implements SandboxBackend {
+  private child: ChildProcess | undefined;
+  private waiting: ((msg: Reply | { type: 'exit'; code: number | null; signal: string | null }) => void) | undefined;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly init: BackendInit) {}
+
+  async start(): Promise<ScriptFailure | undefined> {
+    const child = fork(CHILD, [], {
+      execArgv: [
+        '--experimental-permission',
+        `--allow-fs-read=${PYODIDE_DIR}/`,
+        `--allow-fs-read=${CHILD}`,
+        '--disallow-code-generation-from-strings',
+        '--no-warnings',
+        `--max-old-space-size=${Math.max(64, this.init.limits.memoryMb)}`,
+      ],
+      env: {},
+      serialization: 'json',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => { if (stderr.length < 4000) stderr += b.toString(); });
+    child.on('message', (m: Reply) => this.waiting?.(m));
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      this.waiting?.({ type: 'exit', code, signal });
+    });
+    const { source, name, config, state, limits } = this.init;
+    const ready = this.next(START_TIMEOUT_MS);
+    child.send({
+      type: 'init', pyodideModule: pathToFileURL(join(PYODIDE_DIR, 'pyodide.mjs')).href, indexURL: `${PYODIDE_DIR}/`,
+      wrapper: PY_WRAPPER, source, name, config, state: state(), memoryMb: limits.memoryMb, maxLogs: MAX_LOG_LINES, maxOutputBytes: limits.maxOutputBytes,
+    });
+    const msg = await ready;
+    if (msg.type === 'ready' && msg.error === undefined) return undefined;
+    this.kill();
+    if (msg.type === 'ready' && msg.error) return { reason: 'compile', message: lastLine(msg.error.message), stack: msg.error.message };
+    return { reason: 'crashed', message: `the Python sandbox did not start (${describe(msg)})${stderr ? `: ${stderr.slice(0, 500)}` : ''}` };
+  }
+
+  async invoke(request: string): Promise<BackendOutcome> {
+    if (this.closed) return { ok: false, error: { reason: 'crashed', message: 'the sandbox is closed' } };
+    if (this.child === undefined) {
+      const failure = await this.start();
+      if (failure !== undefined) return { ok: false, error: failure };
+    }
+    const { timeoutMs, cpuTimeMs } = this.init.limits;
+    const id = this.nextId++;
+    const answer = this.next(timeoutMs);
+    this.child?.send({ type: 'call', id, request });
+    const msg = await answer;
+    if (msg.type === 'reply' && msg.id === id) {
+      if (msg.cpuMs > cpuTimeMs) return { ok: false, error: { reason: 'cpu', message: `CPU time ${msg.cpuMs.toFixed(1)} ms exceeds the limit of ${cpuTimeMs} ms` } };
+      return { ok: true, reply: msg.reply };
+    }
+    this.kill();
+    if (msg.type === 'timeout') return { ok: false, error: { reason: 'timeout', message: `wall-clock limit of ${timeoutMs} ms exceeded; the script was stopped` } };
+    return { ok: false, error: { reason: 'crashed', message: `the Python sandbox ended (${describe(msg)}); it is rebuilt for the next call` } };
+  }
+
+  /** The next message from the child, its exit, or a timeout — whichever comes first. */
+  private next(timeoutMs: number): Promise<Reply | { type: 'exit'; code: number | null; signal: string | null } | { type: 'timeout' }> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.waiting = undefined; resolve({ type: 'timeout' }); }, timeoutMs);
+      this.waiting = (m) => { clearTimeout(timer); this.waiting = undefined; resolve(m); };
+    });
+  }
+
+  private kill(): void {
+    const child = this.child;
+    this.child = undefined;
+    if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.kill();
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? text;
+}
+
+function describe(msg: { type: string; code?: number | null; signal?: string | null }): string {
+  if (msg.type === 'exit') return `exit code ${msg.code ?? 'none'}, signal ${msg.signal ?? 'none'}`;
+  return msg.type;
+}
