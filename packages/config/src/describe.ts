@@ -6,8 +6,10 @@ export function describeExpected(s: JsonSchema | undefined): string {
   if (s.enum) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   switch (s.type) {
     case 'integer':
-    case 'number':
-      return `${s.type}${range(s)}`;
+    case 'number': {
+      const not = (s.not as { const?: unknown } | undefined)?.const;
+      return `${s.type}${range(s)}${not === undefined ? '' : ` other than ${JSON.stringify(not)}`}`;
+    }
     case 'string':
       if (s.pattern) return `string matching /${s.pattern}/`;
       if (s.minLength && s.minLength > 1) return `string of at least ${s.minLength} characters`;

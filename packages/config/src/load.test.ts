@@ -67,7 +67,7 @@ test('env strings are coerced to the schema type; unrelated OUTPOST_* variables 
       OUTPOST_GATEWAY_STORE_RETENTION_RAW_DAYS: '2.5',
       OUTPOST_GATEWAY_MQTT_TOPICS: 'a/{device}/t, b/{device}/u',
       OUTPOST_GATEWAY_INGEST_METRICS: '{"temperature":{"min":-40,"max":150}}',
-      OUTPOST_GATEWAY_MODBUS_DEVICES: '[{"name":"m1","port":5020,"registers":[{"metric":"p","address":0}]}]',
+      OUTPOST_GATEWAY_MODBUS_DEVICES: '[{"device":"m1","host":"127.0.0.1","port":5020,"registers":[{"metric":"p","address":0,"function":"holding","type":"int16"}]}]',
       OUTPOST_GATEWAY_HTTP_MAX_BODY_BYTES: '',
       OUTPOST_SOMETHING_ELSE: 'x',
     },
@@ -77,7 +77,8 @@ test('env strings are coerced to the schema type; unrelated OUTPOST_* variables 
   assert.equal(c.gateway.store.retentionRawDays, 2.5);
   assert.deepEqual(c.gateway.mqtt.topics, ['a/{device}/t', 'b/{device}/u']);
   assert.deepEqual(c.gateway.ingest.metrics, { temperature: { min: -40, max: 150 } });
-  assert.equal(c.gateway.modbus.devices[0]?.registers[0]?.type, 'uint16', 'defaults fill items given through env');
+  assert.equal(c.gateway.modbus.devices[0]?.registers[0]?.scale, 1, 'defaults fill items given through env');
+  assert.equal(c.gateway.modbus.devices[0]?.unitId, 1);
   assert.equal(c.gateway.http.maxBodyBytes, 4 * 1024 * 1024, 'an empty variable counts as unset');
 });
 
@@ -111,9 +112,9 @@ test('out of range, bad enum and unknown key from a file are all reported at onc
 });
 
 test('missing required fields inside list items name the item', () => {
-  const e = problems({ overrides: { gateway: { modbus: { devices: [{ registers: [{ metric: 'p' }] }] } } } as never });
+  const e = problems({ overrides: { gateway: { modbus: { devices: [{ host: 'h', registers: [{ metric: 'p' }] }] } } } as never });
   const lines = e.issues.map((i) => i.message);
-  assert.ok(lines.includes('gateway.modbus.devices[0].name: missing; expected non-empty string (from override)'), lines.join('\n'));
+  assert.ok(lines.includes('gateway.modbus.devices[0].device: missing; expected non-empty string (from override)'), lines.join('\n'));
   assert.ok(lines.includes('gateway.modbus.devices[0].registers[0].address: missing; expected integer 0–65535 (from override)'), lines.join('\n'));
 });
 
@@ -129,24 +130,25 @@ test('a non-loopback HTTP host without a token is refused with the reason', () =
   assert.equal(short.message, 'gateway.http.token: expected string of at least 16 characters, got "short" (from env OUTPOST_GATEWAY_HTTP_TOKEN)');
 });
 
-test('cross-setting rules: hard cap, min/max, register types, duplicate device names', () => {
+test('cross-setting rules: hard cap, min/max, and the Modbus connector\'s register-map checks', () => {
   const reg = { metric: 'flag', address: 1, function: 'coil' as const, type: 'int16' as const };
-  const dev = { name: 'd', registers: [reg], backoffMinMs: 100, backoffMaxMs: 10 };
+  const dev = { device: 'd', host: '127.0.0.1', registers: [reg] };
   const e = problems({
     overrides: {
       gateway: {
         store: { maxSizeMb: 100, hardCapMb: 50 },
         ingest: { metrics: { t: { min: 10, max: 0 } } },
-        modbus: { devices: [dev, { ...dev, backoffMaxMs: 1000 }] },
+        modbus: { devices: [dev, dev], backoff: { minMs: 100, maxMs: 10 } },
       },
     },
   });
+  const lines = e.issues.map((i) => i.message);
   const byPath = new Map(e.issues.map((i) => [i.path, i.message]));
   assert.equal(byPath.get('gateway.store.hardCapMb'), 'gateway.store.hardCapMb: expected integer ≥ gateway.store.maxSizeMb (100), got 50 (from override)');
   assert.equal(byPath.get('gateway.ingest.metrics.t.max'), 'gateway.ingest.metrics.t.max: expected number ≥ min (10), got 0 (from override)');
-  assert.equal(byPath.get('gateway.modbus.devices[0].backoffMaxMs'), 'gateway.modbus.devices[0].backoffMaxMs: expected integer ≥ backoffMinMs (100), got 10 (from override)');
-  assert.equal(byPath.get('gateway.modbus.devices[0].registers[0].type'), 'gateway.modbus.devices[0].registers[0].type: expected "bool" for function "coil", got "int16" (from override)');
-  assert.equal(byPath.get('gateway.modbus.devices[1].name'), 'gateway.modbus.devices[1].name: expected a device name unique among gateway.modbus.devices, got "d" (from override)');
+  assert.ok(lines.includes(`gateway.modbus: device 'd' register 'flag' (devices[0].registers[0]): field 'type' must be bool for a coil; got "int16" (from override)`), lines.join('\n'));
+  assert.ok(lines.some((l) => /^gateway\.modbus: device 'd' \(devices\[1\]\): field 'device' duplicates/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^gateway\.modbus: backoff: field 'minMs' \(100\) must not exceed 'maxMs' \(10\)/.test(l)), lines.join('\n'));
 });
 
 test('--set: unknown settings and malformed assignments are reported with the schema errors', () => {

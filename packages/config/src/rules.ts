@@ -1,7 +1,9 @@
 import { isIP } from 'node:net';
 import { issue, type ConfigIssue } from './errors.js';
 import type { Path } from './layers.js';
-import type { OutpostConfig } from './schema/index.js';
+import { isOutpostError } from '@outpost/contract';
+import { parseModbusConfig } from '@outpost/connectors/modbus/config';
+import type { GatewayModbusConfig, OutpostConfig } from './schema/index.js';
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
@@ -38,23 +40,23 @@ export function checkRules(c: OutpostConfig, originOf: (path: Path) => string): 
       out.push(issue(`gateway.ingest.metrics.${metric}.max`, `number ≥ min (${rule.min})`, rule.max, originOf([...path, 'max'])));
     }
   }
-  const names = new Set<string>();
-  g.modbus.devices.forEach((d, i) => {
-    const at = `gateway.modbus.devices[${i}]`;
-    const origin = originOf(['gateway', 'modbus', 'devices', i]);
-    if (names.has(d.name)) out.push(issue(`${at}.name`, 'a device name unique among gateway.modbus.devices', d.name, origin));
-    names.add(d.name);
-    if (d.backoffMinMs > d.backoffMaxMs) {
-      out.push(issue(`${at}.backoffMaxMs`, `integer ≥ backoffMinMs (${d.backoffMinMs})`, d.backoffMaxMs, origin));
-    }
-    const metrics = new Set<string>();
-    d.registers.forEach((r, j) => {
-      if (metrics.has(r.metric)) out.push(issue(`${at}.registers[${j}].metric`, 'a metric name unique within the device', r.metric, origin));
-      metrics.add(r.metric);
-      if (r.type !== 'bool' && (r.function === 'coil' || r.function === 'discrete')) {
-        out.push(issue(`${at}.registers[${j}].type`, `"bool" for function "${r.function}"`, r.type, origin));
-      }
-    });
-  });
+  out.push(...modbusIssues(g.modbus, originOf));
   return out;
+}
+
+/** The Modbus connector's own register-map checks (types per table, address room, duplicates). */
+function modbusIssues(modbus: GatewayModbusConfig, originOf: (path: Path) => string): ConfigIssue[] {
+  try {
+    parseModbusConfig(modbus, 'gateway.modbus');
+    return [];
+  } catch (e) {
+    if (!isOutpostError(e, 'ERR_CONFIG_INVALID')) throw e;
+    const problems = (e.details?.problems ?? []) as { path: string; message: string }[];
+    return problems.map((p) => {
+      const path = `gateway.modbus.${p.path.replace(/^\//, '').replace(/\//g, '.')}`;
+      const top = /^devices\[(\d+)\]/.exec(p.path);
+      const origin = originOf(top ? ['gateway', 'modbus', 'devices', Number(top[1])] : ['gateway', 'modbus']);
+      return { path, message: `gateway.modbus: ${p.message} (from ${origin})`, expected: p.message, source: origin };
+    });
+  }
 }

@@ -6,7 +6,8 @@ import { SimulatorSection } from './simulator.js';
 import { DevSection } from './dev.js';
 
 export { DEFAULT_TOPICS } from './mqtt.js';
-export { MODBUS_FUNCTIONS, MODBUS_TYPES } from './modbus.js';
+export { REGISTER_FUNCTIONS as MODBUS_FUNCTIONS } from '@outpost/connectors/modbus/config-schema';
+export { REGISTER_TYPES as MODBUS_TYPES } from '@outpost/connectors/modbus/codec';
 export { FAULT_KINDS } from './simulator.js';
 export { LOG_LEVELS } from './gateway.js';
 
