@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { isOutpostError, type IngestInput, type Point } from '@outpost/contract';
+import { GatewayStore } from '@outpost/storage';
+import { tempDir } from '@outpost/testing';
+import { createIngestor } from './ingestor.js';
+
+function setup(t: { after: (fn: () => void) => void }, storeOpts = {}, ingestOpts = {}) {
+  const { dir, cleanup } = tempDir();
+  const path = join(dir, 'gw.db');
+  const store = GatewayStore.open({ path, ...storeOpts });
+  const ingestor = createIngestor({ store, ...ingestOpts });
+  t.after(async () => { await ingestor.close(); store.close(); cleanup(); });
+  return { store, ingestor, path };
+}
+
+const now = Date.now();
+const input = (candidates: IngestInput['candidates'], extra: Partial<IngestInput> = {}): IngestInput => ({ source: 'test', origin: 'unit', candidates, receivedAt: now, ...extra });
+
+test('ingest resolves only once the points are readable from another connection (committed)', async (t) => {
+  const { ingestor, path } = setup(t);
+  const pending = ingestor.ingest(input([{ device: 'd1', metric: 'temperature', value: 20.5, ts: now }]));
+  const reader = new Database(path, { readonly: true });
+  t.after(() => reader.close());
+  const count = () => reader.prepare('SELECT COUNT(*) FROM points').pluck().get() as number;
+  assert.equal(count(), 0, 'nothing is visible before the group commit');
+  const outcome = await pending;
+  assert.deepEqual(outcome, { accepted: 1, rejected: [] });
+  assert.equal(count(), 1);
+});
+
+test('concurrent inputs share one commit, and each gets its own outcome with per-point rejects', async (t) => {
+  const { ingestor, store } = setup(t);
+  const a = ingestor.ingest(input([{ device: 'a', metric: 'm', value: 1, ts: now }, { device: 'a', metric: 'm', value: 'NaN', ts: now + 1 }]));
+  const b = ingestor.ingest(input([{ device: 'b', metric: 'm', value: 2, ts: now }]));
+  const [ra, rb] = await Promise.all([a, b]);
+  assert.equal(ra.accepted, 1);
+  assert.equal(ra.rejected.length, 1);
+  assert.equal(ra.rejected[0]!.reason, 'not_finite');
+  assert.equal(ra.rejected[0]!.index, 1);
+  assert.deepEqual(rb, { accepted: 1, rejected: [] });
+  assert.equal(ingestor.stats().commits, 1);
+  assert.equal(store.countPoints(), 2);
+  const dl = store.deadLetters();
+  assert.equal(dl.length, 1);
+  assert.equal(dl[0]!.reason, 'not_finite');
+  assert.match(dl[0]!.message, /1 of 2 point\(s\) rejected/);
+});
+
+test('duplicates (same device, metric, ts) are stored once, reported and counted, not dead-lettered', async (t) => {
+  const { ingestor, store } = setup(t);
+  const p = { device: 'd', metric: 'm', value: 1, ts: now };
+  await ingestor.ingest(input([p]));
+  const r = await ingestor.ingest(input([p, { ...p, ts: now + 1 }, { ...p, ts: now + 1 }]));
+  assert.equal(r.accepted, 1);
+  assert.deepEqual(r.rejected.map((x) => [x.reason, x.index]), [['duplicate', 0], ['duplicate', 2]]);
+  assert.equal(ingestor.stats().duplicates, 2);
+  assert.equal(ingestor.stats().rejected.duplicate, 2);
+  assert.equal(store.countPoints(), 2);
+  assert.equal(store.deadLetters().length, 0);
+});
+
+test('a rejected input is dead-lettered with its raw payload and reason, and counted', async (t) => {
+  const { ingestor, store } = setup(t);
+  await ingestor.rejectInput({ source: 'mqtt', origin: 'site/x/unknown', raw: '{"oops"', receivedAt: now }, { reason: 'malformed_json', message: 'Unexpected end of JSON input at position 7' });
+  const dl = store.deadLetters();
+  assert.deepEqual([dl[0]!.reason, dl[0]!.origin, dl[0]!.raw], ['malformed_json', 'site/x/unknown', '{"oops"']);
+  assert.equal(ingestor.stats().rejected.malformed_json, 1);
+});
+
+test('rejects are logged once per reason per interval, not once per point', async (t) => {
+  const lines: string[] = [];
+  const logger = { debug() {}, info() {}, error() {}, warn: (_o: object, m?: string) => { lines.push(m ?? ''); } };
+  const { ingestor } = setup(t, {}, { logger, rejectLogIntervalMs: 60_000 });
+  const bad = Array.from({ length: 1000 }, (_, i) => ({ device: 'd', metric: 'm', value: '1', ts: now + i }));
+  await ingestor.ingest(input(bad));
+  await ingestor.ingest(input([{ device: 'd', metric: 'm', value: Infinity }]));
+  assert.equal(ingestor.stats().rejected.wrong_type, 1000);
+  assert.equal(lines.length, 2, lines.join('\n'));
+});
+
+test('a full store refuses with ERR_STORE_FULL; nothing of the refused input is kept; earlier data is intact', async (t) => {
+  const { ingestor, store } = setup(t, { hardCapMb: 1 });
+  let accepted = 0;
+  let refused: unknown;
+  for (let k = 0; k < 500 && !refused; k++) {
+    const pts = Array.from({ length: 1000 }, (_, i) => ({ device: `dev-${i % 20}`, metric: 'vibration', value: i, ts: now - 1e6 + k * 1000 + i, tags: { note: 'x'.repeat(30) } }));
+    try { accepted += (await ingestor.ingest(input(pts))).accepted; } catch (e) { refused = e; }
+  }
+  assert.ok(isOutpostError(refused, 'ERR_STORE_FULL'), String(refused));
+  assert.equal(store.countPoints(), accepted);
+  assert.equal(ingestor.stats().commitFailures, 1);
+  assert.match(ingestor.stats().lastCommitError ?? '', /full/);
+});
+
+test('committed listeners see exactly the stored points, without duplicates', async (t) => {
+  const { ingestor } = setup(t);
+  const seen: Point[] = [];
+  ingestor.onCommitted((pts) => seen.push(...pts));
+  await ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1, ts: now }, { device: 'd', metric: 'm', value: 1, ts: now }]));
+  assert.equal(seen.length, 1);
+});
+
+test('after close, input is refused with ERR_STORE_CLOSED rather than silently dropped', async (t) => {
+  const { ingestor } = setup(t);
+  await ingestor.close();
+  await assert.rejects(ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1 }])), (e) => isOutpostError(e, 'ERR_STORE_CLOSED'));
+});

@@ -1,0 +1,210 @@
+import {
+  OutpostError, silentLogger,
+  type CommittedListener, type IngestInput, type IngestOutcome, type Ingestor, type Logger, type Point, type Reject, type RejectReason,
+} from '@outpost/contract';
+import type { DeadLetterInput, GatewayStore } from '@outpost/storage';
+import { DEFAULT_NORMALISE, Normaliser, isReject, type NormaliseOptions } from './normalise.js';
+import { RejectLog } from './reject-log.js';
+
+export interface IngestorOptions {
+  store: GatewayStore;
+  normalise?: Partial<NormaliseOptions>;
+  /**
+   * Group commit: inputs arriving within `maxDelayMs` share one transaction (one fsync), so
+   * durability costs one disk sync per batch, not per point. `maxPoints` commits early.
+   */
+  groupCommit?: { maxPoints?: number; maxDelayMs?: number };
+  clock?: () => number;
+  logger?: Logger;
+  /** Each reject reason is logged at most once per interval. */
+  rejectLogIntervalMs?: number;
+}
+
+export interface IngestStats {
+  accepted: number;
+  duplicates: number;
+  rejected: Partial<Record<RejectReason, number>>;
+  rejectedTotal: number;
+  commits: number;
+  commitFailures: number;
+  lastCommitError?: string;
+  /** Points waiting for the next commit. */
+  pending: number;
+  /** Devices whose clock is being corrected, with the correction in ms. */
+  clockSkew: Record<string, number>;
+}
+
+interface Waiter {
+  /** Position of this input's first point in the pending batch. */
+  first: number;
+  /** Candidate index of each of this input's points, in batch order. */
+  indexes: number[];
+  rejects: Reject[];
+  resolve: (o: IngestOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * The gateway's ingest core: normalises candidates, dead-letters what it rejects, and commits
+ * accepted points in groups. A promise from `ingest` resolves only after its points are on disk.
+ */
+export class GatewayIngestor implements Ingestor {
+  private readonly store: GatewayStore;
+  private readonly normaliser: Normaliser;
+  private readonly rejectLog: RejectLog;
+  private readonly clock: () => number;
+  private readonly logger: Logger;
+  private readonly maxPoints: number;
+  private readonly maxDelayMs: number;
+  private readonly listeners = new Set<CommittedListener>();
+  private points: Point[] = [];
+  private deadLetters: DeadLetterInput[] = [];
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private closed = false;
+  private counters = { accepted: 0, duplicates: 0, commits: 0, commitFailures: 0, lastCommitError: undefined as string | undefined };
+
+  constructor(opts: IngestorOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock ?? Date.now;
+    this.logger = opts.logger ?? silentLogger;
+    this.normaliser = new Normaliser({ ...DEFAULT_NORMALISE, ...opts.normalise, clockSkew: { ...DEFAULT_NORMALISE.clockSkew, ...opts.normalise?.clockSkew } });
+    this.rejectLog = new RejectLog(this.logger, opts.rejectLogIntervalMs ?? 10_000, this.clock);
+    this.maxPoints = opts.groupCommit?.maxPoints ?? 5000;
+    this.maxDelayMs = opts.groupCommit?.maxDelayMs ?? 2;
+  }
+
+  /** Called with every committed batch (duplicates excluded), after the commit. */
+  onCommitted(listener: CommittedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  ingest(input: IngestInput): Promise<IngestOutcome> {
+    if (this.closed) return Promise.reject(new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted'));
+    const first = this.points.length;
+    const indexes: number[] = [];
+    const rejects: Reject[] = [];
+    const { candidates, receivedAt, defaults } = input;
+    for (let i = 0; i < candidates.length; i++) {
+      const r = this.normaliser.normalise(candidates[i]!, i, receivedAt, defaults);
+      if (isReject(r)) {
+        rejects.push(r);
+        this.rejectLog.record(r, input.source, input.origin);
+      } else {
+        this.points.push(r);
+        indexes.push(i);
+      }
+    }
+    if (rejects.length > 0) this.deadLetters.push(deadLetterFor(input, rejects, candidates.length));
+    return this.enqueue(first, indexes, rejects);
+  }
+
+  rejectInput(input: Omit<IngestInput, 'candidates'>, reject: Reject): Promise<void> {
+    if (this.closed) return Promise.reject(new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted'));
+    this.rejectLog.record(reject, input.source, input.origin);
+    this.deadLetters.push(deadLetterFor(input, [reject], 0));
+    return this.enqueue(this.points.length, [], [reject]).then(() => undefined);
+  }
+
+  /** Commit everything pending now. */
+  flush(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = undefined;
+    }
+    if (this.waiters.length === 0) return;
+    const points = this.points;
+    const deadLetters = this.deadLetters;
+    const waiters = this.waiters;
+    this.points = [];
+    this.deadLetters = [];
+    this.waiters = [];
+    let duplicates: number[];
+    try {
+      duplicates = this.store.commit(points, deadLetters).duplicates;
+    } catch (e) {
+      this.counters.commitFailures++;
+      this.counters.lastCommitError = (e as Error).message;
+      this.logger.error({ err: e, points: points.length, deadLetters: deadLetters.length }, 'commit failed; inputs not acknowledged');
+      for (const w of waiters) w.reject(e);
+      return;
+    }
+    this.counters.commits++;
+    let committed: Point[] = points;
+    if (duplicates.length > 0) {
+      const dup = new Set(duplicates);
+      committed = points.filter((_, i) => !dup.has(i));
+      for (const w of waiters) {
+        for (let k = 0; k < w.indexes.length; k++) {
+          if (!dup.has(w.first + k)) continue;
+          const p = points[w.first + k]!;
+          const r: Reject = { reason: 'duplicate', index: w.indexes[k]!, device: p.device, metric: p.metric, message: `point ${w.indexes[k]} (${p.device}/${p.metric}): a point with the same device, metric and timestamp ${p.ts} is already stored; not stored again` };
+          w.rejects.push(r);
+          this.rejectLog.counts.duplicate = (this.rejectLog.counts.duplicate ?? 0) + 1;
+        }
+      }
+      this.counters.duplicates += duplicates.length;
+    }
+    this.counters.accepted += committed.length;
+    for (const w of waiters) w.resolve({ accepted: w.indexes.length - w.rejects.filter((r) => r.reason === 'duplicate').length, rejected: w.rejects });
+    if (committed.length > 0) {
+      for (const l of this.listeners) {
+        try { l(committed); } catch (e) { this.logger.error({ err: e }, 'a committed-points listener failed'); }
+      }
+    }
+  }
+
+  stats(): IngestStats {
+    const s: IngestStats = {
+      accepted: this.counters.accepted,
+      duplicates: this.counters.duplicates,
+      rejected: { ...this.rejectLog.counts },
+      rejectedTotal: this.rejectLog.total(),
+      commits: this.counters.commits,
+      commitFailures: this.counters.commitFailures,
+      pending: this.points.length,
+      clockSkew: this.normaliser.skewCorrections(),
+    };
+    if (this.counters.lastCommitError !== undefined) s.lastCommitError = this.counters.lastCommitError;
+    return s;
+  }
+
+  /** Commit what is pending and refuse further input. */
+  async close(): Promise<void> {
+    this.flush();
+    this.closed = true;
+  }
+
+  private enqueue(first: number, indexes: number[], rejects: Reject[]): Promise<IngestOutcome> {
+    const p = new Promise<IngestOutcome>((resolve, reject) => {
+      this.waiters.push({ first, indexes, rejects, resolve, reject });
+    });
+    if (this.points.length >= this.maxPoints) this.flush();
+    else if (this.timer === undefined) {
+      this.timer = this.maxDelayMs > 0 ? setTimeout(() => this.flush(), this.maxDelayMs) : setImmediate(() => this.flush());
+    }
+    return p;
+  }
+}
+
+const MAX_DEAD_LETTER_MESSAGES = 5;
+
+function deadLetterFor(input: Omit<IngestInput, 'candidates'>, rejects: Reject[], total: number): DeadLetterInput {
+  const shown = rejects.slice(0, MAX_DEAD_LETTER_MESSAGES).map((r) => r.message);
+  const more = rejects.length > shown.length ? ` … and ${rejects.length - shown.length} more` : '';
+  const head = total > 0 ? `${rejects.length} of ${total} point(s) rejected: ` : '';
+  return {
+    at: input.receivedAt,
+    source: input.source,
+    origin: input.origin,
+    reason: rejects[0]!.reason,
+    message: `${head}${shown.join('; ')}${more}`,
+    raw: input.raw,
+  };
+}
+
+export function createIngestor(opts: IngestorOptions): GatewayIngestor {
+  return new GatewayIngestor(opts);
+}
