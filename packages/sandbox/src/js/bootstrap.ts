@@ -51,15 +51,18 @@ export const WRAPPER = `
   };
   const config = freezeDeep(X.parse(configJson));
   const previous = (metric, device) => previousValues.get(X.String(device) + '\\u0000' + X.String(metric));
-  const remember = (data) => {
-    const list = X.isArray(data) ? data : [data];
-    for (const p of list) if (p && typeof p === 'object') previousValues.set(X.String(p.device) + '\\u0000' + X.String(p.metric), X.freeze({ ts: p.ts, value: p.value }));
+  // Taken before the call (the script may mutate its input), applied after a successful one.
+  const snapshot = (data) => {
+    const seen = [];
+    for (const p of X.isArray(data) ? data : [data]) if (p && typeof p === 'object') seen.push([X.String(p.device) + '\\u0000' + X.String(p.metric), X.freeze({ ts: p.ts, value: p.value })]);
+    return seen;
   };
+  const remember = (seen) => { for (const [k, v] of seen) previousValues.set(k, v); };
   const failure = (e) => X.stringify({
     e: e instanceof Error ? { name: e.name, message: X.String(e.message), stack: X.String(e.stack) } : { name: 'Error', message: text(e) },
     l: logs,
   });
-  const reply = (out, data) => {
+  const reply = (out, seen) => {
     let json;
     try {
       json = X.stringify(dirty ? { p: out === undefined ? null : out, l: logs, s: X.fromEntries(state) } : { p: out === undefined ? null : out, l: logs });
@@ -69,7 +72,7 @@ export const WRAPPER = `
     if (json.length > maxOutputBytes) {
       return X.stringify({ e: { name: 'OutputLimit', message: 'output of ' + json.length + ' bytes exceeds the limit of ' + maxOutputBytes }, l: [] });
     }
-    remember(data);
+    remember(seen);
     return json;
   };
   return function call(requestJson) {
@@ -77,12 +80,13 @@ export const WRAPPER = `
     logs = [];
     dirty = false;
     const context = { device: req.device, metrics: req.metrics || {}, config, state: stateApi, log, previous };
+    const seen = snapshot(req.data);
     let out;
     try { out = userFn(req.data, context); } catch (e) { return failure(e); }
     if (out !== null && typeof out === 'object' && typeof out.then === 'function') {
-      return Promise.resolve(out).then((o) => reply(o, req.data), failure);
+      return Promise.resolve(out).then((o) => reply(o, seen), failure);
     }
-    return reply(out, req.data);
+    return reply(out, seen);
   };
 })
 `;

@@ -66,6 +66,9 @@ def _outpost_setup(user_ns, config_json, state_json, max_logs, max_bytes):
         ctx.log = log
         ctx._prev = prev
         data = req.get('data')
+        # taken before the call: the script may mutate its input in place
+        seen = [(str(p.get('device')) + '\\u0000' + str(p.get('metric')), {'ts': p.get('ts'), 'value': p.get('value')})
+                for p in (data if isinstance(data, list) else [data]) if isinstance(p, dict)]
         try:
             out = user_fn(data, ctx)
         except MemoryError as e:
@@ -83,9 +86,7 @@ def _outpost_setup(user_ns, config_json, state_json, max_logs, max_bytes):
             return _json.dumps({'e': {'name': 'OutputError', 'message': 'the result cannot be serialised as JSON: ' + str(e)}, 'l': log.lines})
         if len(text) > max_bytes:
             return _json.dumps({'e': {'name': 'OutputLimit', 'message': 'output of %d bytes exceeds the limit of %d' % (len(text), max_bytes)}, 'l': []})
-        for p in (data if isinstance(data, list) else [data]):
-            if isinstance(p, dict):
-                prev[str(p.get('device')) + '\\u0000' + str(p.get('metric'))] = {'ts': p.get('ts'), 'value': p.get('value')}
+        prev.update(seen)
         return text
 
     return call

@@ -22,7 +22,7 @@ const PYODIDE_DIR = dirname(createRequire(import.meta.url).resolve('pyodide/pack
 /** Pyodide needs a few seconds to start on a small CPU; a start is not charged to the script's limit. */
 const START_TIMEOUT_MS = 60_000;
 
-type Reply = { type: 'ready'; error?: { message: string; stack: string } } | { type: 'reply'; id: number; reply: string; cpuMs: number };
+type Reply = { type: 'ready'; error?: { message: string; stack: string } } | { type: 'reply'; id: number; reply?: string; fatal?: boolean; cpuMs: number };
 
 export class PyodideBackend implements SandboxBackend {
   private child: ChildProcess | undefined;
@@ -49,9 +49,11 @@ export class PyodideBackend implements SandboxBackend {
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => { if (stderr.length < 4000) stderr += b.toString(); });
-    child.on('message', (m: Reply) => this.waiting?.(m));
+    // Events of a child that was already replaced (killed after a limit) must not answer the new one.
+    child.on('message', (m: Reply) => { if (this.child === child) this.waiting?.(m); });
     child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
+      if (this.child !== child) return;
+      this.child = undefined;
       this.waiting?.({ type: 'exit', code, signal });
     });
     const { source, name, config, state, limits } = this.init;
@@ -78,7 +80,8 @@ export class PyodideBackend implements SandboxBackend {
     const answer = this.next(timeoutMs);
     this.child?.send({ type: 'call', id, request });
     const msg = await answer;
-    if (msg.type === 'reply' && msg.id === id) {
+    if (msg.type === 'reply' && msg.id === id && typeof msg.reply === 'string') {
+      if (msg.fatal === true) this.kill();
       if (msg.cpuMs > cpuTimeMs) return { ok: false, error: { reason: 'cpu', message: `CPU time ${msg.cpuMs.toFixed(1)} ms exceeds the limit of ${cpuTimeMs} ms` } };
       return { ok: true, reply: msg.reply };
     }

@@ -61,12 +61,16 @@ process.on('message', async (msg) => {
   } else if (msg.type === 'call') {
     const c0 = process.cpuUsage();
     let reply;
+    let fatal = false;
     try {
       reply = call(msg.request);
     } catch (e) {
+      // A JavaScript error unwound through the WebAssembly stack (e.g. an API the permission model
+      // denied); Pyodide is not reliable after that, so the host replaces this process.
       reply = JSON.stringify({ e: { name: 'Error', message: String(e && e.message) }, l: [] });
+      fatal = true;
     }
     const cpu = process.cpuUsage(c0);
-    send({ type: 'reply', id: msg.id, reply, cpuMs: (cpu.user + cpu.system) / 1000 });
+    send({ type: 'reply', id: msg.id, reply: typeof reply === 'string' ? reply : undefined, fatal, cpuMs: (cpu.user + cpu.system) / 1000 });
   }
 });
