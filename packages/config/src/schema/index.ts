@@ -8,7 +8,7 @@ import { DevSection } from './dev.js';
 export { DEFAULT_TOPICS } from './mqtt.js';
 export { REGISTER_FUNCTIONS as MODBUS_FUNCTIONS } from '@outpost/connectors/modbus/config-schema';
 export { REGISTER_TYPES as MODBUS_TYPES } from '@outpost/connectors/modbus/codec';
-export { FAULT_KINDS } from './simulator.js';
+export { FAULT_KINDS, DEVICE_KINDS } from './simulator.js';
 export { LOG_LEVELS } from './gateway.js';
 
 /** The whole configuration file. Every section is optional and takes its defaults. */
@@ -40,7 +40,8 @@ export type ModbusRegisterConfig = ModbusDeviceConfig['registers'][number];
 export type LogConfig = Raw['gateway']['log'];
 export type HubConfig = Raw['hub'];
 export type SimulatorConfig = Raw['simulator'];
-export type SimulatorFaultConfig = SimulatorConfig['faults'][number];
+export type SimulatorDeviceConfig = NonNullable<SimulatorConfig['devices']>[number];
+export type SimulatorFaultConfig = NonNullable<SimulatorDeviceConfig['faults']>[number];
 export type DevConfig = Raw['dev'];
 
 /** What a config file may contain: every setting optional, nested. */
