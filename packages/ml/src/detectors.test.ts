@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isOutpostError } from '@outpost/contract';
+import { DETECTORS, createDetector } from './registry.js';
+import { rng } from './detectors/iforest-model.js';
+import type { AnomalyOutput, Detector } from './types.js';
+
+const MIN = 60_000;
+const KINDS = DETECTORS.map((d) => d.kind);
+// Small windows so that every detector is warm within the synthetic series below.
+const SMALL: Record<string, Record<string, number>> = {
+  zscore: { window: 50 }, robust: { window: 50 }, ewma: { warmup: 30 },
+  iforest: { window: 10, trainSize: 200 }, novelty: { history: 400, periodWarmup: 300, warmup: 50, suppress: 50 },
+};
+const make = (kind: string): Detector => createDetector({ kind, params: SMALL[kind] });
+
+function noisySine(n: number, seed = 3): number[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, (_, i) => 10 + 2 * Math.sin((2 * Math.PI * i) / 48) + 0.2 * (r() - 0.5));
+}
+
+function feed(d: Detector, values: Array<number | null>, t0 = 0): Array<AnomalyOutput | null> {
+  return values.map((v, i) => d.update(t0 + i * MIN, v));
+}
+
+function assertValid(o: AnomalyOutput | null, where: string): void {
+  if (o === null) return;
+  assert.ok(o.score >= 0 && o.score <= 1 && !Number.isNaN(o.score), `${where}: score ${o.score} outside [0,1]`);
+  assert.ok(['spike', 'drop', 'drift', 'missingness', 'stuck'].includes(o.label), `${where}: label ${o.label}`);
+  assert.ok(o.explanation.length > 5, `${where}: explanation`);
+}
+
+for (const kind of KINDS) {
+  test(`${kind}: a constant series gives finite scores in [0,1] and no anomaly`, () => {
+    const d = make(kind);
+    const out = feed(d, Array.from({ length: 800 }, () => 42));
+    out.forEach((o, i) => assertValid(o, `${kind} #${i}`));
+    const fixed = DETECTORS.find((e) => e.kind === kind)!.threshold;
+    assert.ok(out.every((o) => o === null || o.score < fixed), `${kind} flagged a constant series`);
+  });
+
+  test(`${kind}: a series shorter than the warm-up returns null or valid outputs, never throws`, () => {
+    const d = make(kind);
+    const out = feed(d, [1, 2, 3]);
+    out.forEach((o, i) => assertValid(o, `${kind} #${i}`));
+    assert.equal(d.stats().accepted, 3);
+  });
+
+  test(`${kind}: NaN, Infinity and null are scored as missingness and do not poison later scores`, () => {
+    const d = make(kind);
+    const vals: Array<number | null> = noisySine(700);
+    vals[500] = NaN; vals[501] = Infinity; vals[502] = -Infinity; vals[503] = null;
+    const out = feed(d, vals);
+    for (const i of [500, 501, 502, 503]) assert.equal(out[i]?.label, 'missingness', `${kind} #${i}`);
+    assert.ok(out[503]!.score > out[500]!.score, 'missing rate grows with consecutive missing samples');
+    out.forEach((o, i) => assertValid(o, `${kind} #${i}`));
+    assert.equal(d.stats().missing, 4);
+  });
+
+  test(`${kind}: a gap in timestamps counts its skipped samples as missing`, () => {
+    const d = make(kind);
+    const vals = noisySine(600);
+    const out = vals.map((v, i) => d.update((i < 550 ? i : i + 45) * MIN, v));
+    assert.equal(out[550]?.label, 'missingness');
+    assert.match(out[550]!.explanation, /gap of 45 samples; 45 of the last 60 samples missing/);
+    assert.equal(d.stats().gapSamples, 45);
+  });
+
+  test(`${kind}: a timestamp regression or duplicate is rejected and changes nothing`, () => {
+    const a = make(kind);
+    const b = make(kind);
+    const vals = noisySine(600);
+    const outA = vals.map((v, i) => a.update(i * MIN, v));
+    const outB: Array<AnomalyOutput | null> = [];
+    vals.forEach((v, i) => {
+      outB.push(b.update(i * MIN, v));
+      if (i === 400) {
+        assert.equal(b.update((i - 5) * MIN, 1e9), null);
+        assert.equal(b.update(i * MIN, 1e9), null);
+      }
+    });
+    assert.deepEqual(outB, outA);
+    assert.equal(b.stats().rejectedTimestamps, 2);
+  });
+
+  test(`${kind}: an injected spike scores higher than any normal sample and is labelled spike`, () => {
+    const d = make(kind);
+    const vals = noisySine(900);
+    vals[850] = vals[850]! + 12;
+    const out = feed(d, vals);
+    const normal = Math.max(...out.slice(700, 850).map((o) => o?.score ?? 0));
+    assert.ok(out[850]!.score > normal, `${kind}: spike ${out[850]!.score} vs normal max ${normal}`);
+    assert.equal(out[850]!.label, 'spike');
+  });
+}
+
+test('an injected drop is labelled drop; a run of identical values is labelled stuck', () => {
+  const d = createDetector({ kind: 'zscore', params: { window: 50 } });
+  const vals = noisySine(400);
+  vals[300] = vals[300]! - 12;
+  for (let i = 340; i < 400; i++) vals[i] = 11;
+  const out = feed(d, vals);
+  assert.equal(out[300]!.label, 'drop');
+  const stuck = out.findIndex((o) => o?.label === 'stuck');
+  assert.equal(stuck, 340 + 29, 'stuck reported when the run reaches stuckRun (30)');
+  assert.match(out[stuck]!.explanation, /stuck at 11 for 30 samples/);
+});
+
+test('a sustained level shift is labelled drift by the novelty detector', () => {
+  const d = createDetector({ kind: 'novelty', params: SMALL.novelty });
+  const vals = noisySine(700);
+  for (let i = 600; i < 700; i++) vals[i] = vals[i]! + 20;
+  const out = feed(d, vals);
+  assert.ok(out[600]!.score > 0.5, `onset reported at once (score ${out[600]!.score})`);
+  assert.ok(out.slice(601, 610).some((o) => o?.label === 'drift'), 'relabelled drift once sustained, within 10 samples');
+  assert.ok(out.slice(601, 700).every((o) => (o?.score ?? 0) < out[600]!.score), 'the shift is reported once, not for every sample');
+});
+
+test('bad specs are user errors that name the problem', () => {
+  const cases: Array<[unknown, RegExp]> = [
+    [{ kind: 'nope' }, /unknown detector kind "nope"/],
+    [{ kind: 'zscore', params: { window: 1 } }, /zscore.window must be an integer in \[2, 100000\], got 1/],
+    [{ kind: 'zscore', params: { windw: 10 } }, /unknown parameter "windw"/],
+    [{ kind: 'robust', params: { method: 'stdev' } }, /robust.method must be one of mad, iqr/],
+    [{ kind: 'zscore', guard: { stuckRun: 0 } }, /stuckRun/],
+  ];
+  for (const [spec, re] of cases) {
+    assert.throws(() => createDetector(spec as never), (e: unknown) => isOutpostError(e, 'ERR_ML_SPEC_INVALID') && re.test((e as Error).message), JSON.stringify(spec));
+  }
+});

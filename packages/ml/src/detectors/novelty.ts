@@ -1,0 +1,129 @@
+import { RollingWindow, SortedWindow } from '../rolling.js';
+import type { AnomalyLabel, CoreResult, DetectorCore } from '../types.js';
+import { detectPeriod } from './period.js';
+
+/**
+ * Outpost's own streaming detector ("novelty"): scores how new a value is relative to a long
+ * history, both as a level and as a deviation from one season ago, and reports onsets only.
+ *
+ * 1. Level novelty: rank of x among the last `history` values, 1 − 2·min(tail, ½), plus how far x
+ *    lies beyond the history's min/max in units of its range. Rank-based, so it needs no scale and
+ *    copes with skewed, discrete and heavy-tailed metrics.
+ * 2. Seasonal novelty: after `periodWarmup` samples the season is the strongest autocorrelation
+ *    peak (≥ `acfMin`), if any; |x − x(t−season)| is then ranked against the history of such
+ *    differences the same way (upper tail only), weighted by `seasonWeight`.
+ * 3. raw = max of both; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen so far".
+ * 4. Onsets only: a score is reported only if it exceeds every score of the previous `suppress`
+ *    samples, otherwise 0. NAB (and operators) want the first sign of a change, not a long run.
+ */
+export interface NoveltyParams {
+  history: number;
+  seasonWeight: number;
+  periodWarmup: number;
+  acfMin: number;
+  maxPeriod: number;
+  suppress: number;
+  /** Samples averaged to tell a sustained shift ("drift") from a single spike or drop. */
+  driftWindow: number;
+  warmup: number;
+}
+
+/** The fixed configuration used for every stream and reported by `npm run bench:nab`. */
+export const NOVELTY_DEFAULTS: NoveltyParams = {
+  history: 5000, seasonWeight: 0.7, periodWarmup: 700, acfMin: 0.3, maxPeriod: 2000,
+  suppress: 200, driftWindow: 6, warmup: 100,
+};
+
+function levelNovelty(w: SortedWindow, x: number, twoSided: boolean): number {
+  const [below, atMost] = w.rank(x);
+  let s = twoSided ? 1 - 2 * Math.min(0.5, 1 - below, atMost) : below;
+  const lo = w.min();
+  const hi = w.max();
+  const range = hi - lo;
+  if (x > hi) s += range > 0 ? (x - hi) / range : 1;
+  else if (twoSided && x < lo) s += range > 0 ? (lo - x) / range : 1;
+  return s;
+}
+
+export class NoveltyCore implements DetectorCore {
+  private readonly p: NoveltyParams;
+  private readonly vals: SortedWindow;
+  private readonly recent: RollingWindow;
+  private readonly shortMean: RollingWindow;
+  private season = 0;
+  private seasonRing: Float64Array | null = null;
+  private seasonDiffs: SortedWindow | null = null;
+  private n = 0;
+
+  constructor(p: NoveltyParams) {
+    this.p = p;
+    this.vals = new SortedWindow(p.history);
+    this.recent = new RollingWindow(Math.max(2, p.suppress));
+    this.shortMean = new RollingWindow(Math.max(2, p.driftWindow));
+  }
+
+  score(x: number): CoreResult | null {
+    const p = this.p;
+    this.shortMean.push(x);
+    let out: CoreResult | null = null;
+    let seasonRef = NaN;
+    if (this.season > 0 && this.seasonRing && this.seasonDiffs) {
+      seasonRef = this.seasonRing[this.n % this.season]!;
+      const d = Math.abs(x - seasonRef);
+      const cSeason = this.seasonDiffs.count >= this.season ? p.seasonWeight * levelNovelty(this.seasonDiffs, d, false) : 0;
+      this.seasonDiffs.push(d);
+      out = this.judge(x, cSeason, seasonRef);
+    } else if (this.vals.count >= 20) {
+      out = this.judge(x, 0, NaN);
+    }
+    this.vals.push(x);
+    if (this.n + 1 === p.periodWarmup) this.startSeason();
+    if (this.seasonRing) this.seasonRing[this.n % this.season] = x;
+    this.n++;
+    return out;
+  }
+
+  private judge(x: number, cSeason: number, seasonRef: number): CoreResult {
+    const cLevel = levelNovelty(this.vals, x, true);
+    const raw = Math.max(cLevel, cSeason);
+    let score = this.n < this.p.warmup ? 0 : raw / (1 + raw);
+    const recentMax = this.recent.count > 0 ? this.recent.max() : 0;
+    this.recent.push(score);
+    if (score <= recentMax) score = 0;
+    const median = this.vals.median();
+    const m = this.shortMean.mean();
+    const sustained = m > this.vals.quantile(0.99) || m < this.vals.quantile(0.01);
+    let label: AnomalyLabel;
+    let explanation: string;
+    if (cSeason > cLevel) {
+      label = x >= seasonRef ? 'spike' : 'drop';
+      explanation = `value ${x >= seasonRef ? 'above' : 'below'} its level one season (${this.season} samples) ago by more than ${pct(cSeason / this.p.seasonWeight)} of past seasonal differences`;
+    } else {
+      label = sustained ? 'drift' : x >= median ? 'spike' : 'drop';
+      explanation = `value ${x >= median ? 'higher' : 'lower'} than ${pct(Math.min(1, (cLevel + 1) / 2))} of the last ${this.vals.count} samples${sustained ? ', sustained' : ''}`;
+    }
+    return { score, label, explanation };
+  }
+
+  private startSeason(): void {
+    if (this.p.seasonWeight <= 0) return;
+    const w = this.vals.window;
+    const values = w.values();
+    const lag = detectPeriod(values, this.p.acfMin, this.p.maxPeriod);
+    if (lag === 0) return;
+    this.season = lag;
+    this.seasonRing = new Float64Array(lag);
+    // Seed the ring so that slot (t mod lag) holds the value from exactly one season before t.
+    for (let k = 0; k < lag; k++) this.seasonRing[(this.n - lag + 1 + k) % lag] = values[values.length - lag + k]!;
+    this.seasonDiffs = new SortedWindow(this.p.history);
+  }
+
+  stateBytes(): number {
+    return this.vals.stateBytes() + this.recent.stateBytes() + this.shortMean.stateBytes()
+      + (this.seasonRing?.byteLength ?? 0) + (this.seasonDiffs?.stateBytes() ?? 0) + 4 * 8;
+  }
+}
+
+function pct(f: number): string {
+  return `${Math.min(100, Math.round(f * 100))}%`;
+}

@@ -1,0 +1,15 @@
+export * from './types.js';
+export * from './rolling.js';
+export * from './features.js';
+export * from './guard.js';
+export * from './score.js';
+export * from './params.js';
+export * from './registry.js';
+export * from './artifact.js';
+export * from './train.js';
+export * from './eval/metrics.js';
+export * from './eval/nab.js';
+export * from './eval/labels.js';
+export * from './eval/evaluate.js';
+export { detectPeriod } from './detectors/period.js';
+export type { IsolationForestModel, IsolationTree } from './detectors/iforest-model.js';
