@@ -1,0 +1,16 @@
+export * from './types.js';
+export * from './duration.js';
+export * from './canonical.js';
+export * from './expr/index.js';
+export { BASE_PIPELINE_SCHEMA, PIPELINE_SCHEMA_ID, buildPipelineSchema, configDefinitionName } from './document/schema.js';
+export { validateDocument } from './document/validate.js';
+export { checkPipeline, compilePipeline, formatIssue, pipelineError, type CompileOptions } from './compiler/compile.js';
+export { Executor, type BatchResult, type NodeCallTrace, type PlannedNode } from './runtime/executor.js';
+export { LivePipeline } from './runtime/live.js';
+export { Accumulator } from './windows/accumulator.js';
+export { AddOutcome, KeyedWindows, percentileName, type WindowOptions } from './windows/keyed-windows.js';
+export { RollupAggregator, createRollupAggregator, type RollupAddResult, type RollupOptions, type RollupStore } from './rollups.js';
+export { PipelineVersions, type AssignTarget, type Assignment, type PipelineVersion } from './versions.js';
+export { testPipeline, type RecordedOutput, type TestOptions, type TestResult } from './testing/test-pipeline.js';
+export { diffPipelines, type OutputDiff, type PipelineDiff } from './testing/diff.js';
+export { TRACE_FORMAT, TRACE_FORMAT_VERSION, TraceRecorder, type NodeTrace, type PipelineTrace, type TracePort } from './testing/trace.js';

@@ -1,0 +1,59 @@
+/**
+ * script: runs user code over each batch through the host's ScriptRunner (the sandbox package:
+ * CPU-time and memory limits, no file, network or process access). The engine never runs user
+ * code itself; without a runner the compiler rejects the node with a clear message.
+ */
+import type { Point } from '@outpost/contract';
+import type { CompiledScript, OperatorDefinition } from '@outpost/engine';
+import { OutpostError, isOutpostError } from '@outpost/contract';
+
+export const script: OperatorDefinition = {
+  kind: 'script',
+  typeVersion: 1,
+  title: 'Script',
+  description: 'Runs a sandboxed user script over each batch of points (needs the host to provide a script runner).',
+  configSchema: {
+    type: 'object',
+    required: ['source'],
+    additionalProperties: false,
+    properties: {
+      language: { enum: ['javascript'], description: 'Default javascript.' },
+      source: { type: 'string', minLength: 1, maxLength: 200_000 },
+      timeoutMs: { type: 'integer', minimum: 1, maximum: 60_000, description: 'CPU time per batch (default 50).' },
+      memoryMb: { type: 'integer', minimum: 1, maximum: 1024, description: 'Memory limit (default 32).' },
+    },
+  },
+  inputs: [{ name: 'in', accepts: ['point'] }],
+  outputs: [{ name: 'out', type: 'point' }],
+  create(config, ctx) {
+    const runner = ctx.host.scriptRunner;
+    if (!runner) {
+      ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config', message: 'script nodes need a script runner (the sandbox), and this host provides none' });
+      return { process() {} };
+    }
+    let compiled: CompiledScript | undefined;
+    try {
+      compiled = runner.compile(config.source as string, {
+        nodeId: ctx.nodeId, language: (config.language as string | undefined) ?? 'javascript',
+        timeoutMs: (config.timeoutMs as number | undefined) ?? 50, memoryMb: (config.memoryMb as number | undefined) ?? 32,
+      });
+    } catch (e) {
+      ctx.report({ code: 'ERR_PIPELINE_INVALID', path: '/config/source', message: `script does not compile: ${(e as Error)?.message ?? String(e)}` });
+      return { process() {} };
+    }
+    const s = compiled;
+    return {
+      async process(_port, items, io) {
+        try {
+          const result = await s.run(items as readonly Point[]);
+          io.emitAll('out', result);
+        } catch (e) {
+          // The whole batch failed in the script: every point goes to the error path.
+          const err = isOutpostError(e) ? e : new OutpostError('ERR_ENGINE_EVAL', `node '${ctx.nodeId}': script failed: ${(e as Error)?.message ?? String(e)}`);
+          for (const p of items) io.error(err, p);
+        }
+      },
+      dispose: () => s.dispose?.(),
+    };
+  },
+};
