@@ -17,6 +17,8 @@ export interface CreateScriptOptions {
   /** Defaults the spec's limits are merged over; DEFAULT_SCRIPT_LIMITS unless given. */
   defaults?: Readonly<SandboxLimits>;
   hooks?: SandboxHooks;
+  /** Where calls are counted; shared when several instances make up one processor version. */
+  usage?: UsageStats;
 }
 
 const LANGUAGES: readonly ScriptLanguage[] = ['javascript', 'python'];
@@ -30,7 +32,7 @@ export async function createScript(spec: ScriptSpec, options: CreateScriptOption
   }
   if (typeof spec.source !== 'string' || spec.source.trim() === '') throw new OutpostError('ERR_SCRIPT_INVALID', `${where}: source must be non-empty text`);
   const limits = resolveLimits(spec.limits, options.defaults ?? DEFAULT_SCRIPT_LIMITS, `${where} limits`);
-  const script = new SandboxedScript(spec, limits, options.hooks ?? {});
+  const script = new SandboxedScript(spec, limits, options.hooks ?? {}, options.usage);
   const failure = await script.start();
   if (failure !== undefined) {
     await script.close();
@@ -49,9 +51,10 @@ export class SandboxedScript implements ScriptRunner {
   private pending = 0;
   private consecutive = 0;
   private isDisabled = false;
-  private readonly usage = new UsageStats();
+  private readonly usage: UsageStats;
 
-  constructor(spec: ScriptSpec, limits: SandboxLimits, private readonly hooks: SandboxHooks) {
+  constructor(spec: ScriptSpec, limits: SandboxLimits, private readonly hooks: SandboxHooks, usage?: UsageStats) {
+    this.usage = usage ?? new UsageStats();
     this.id = spec.id;
     this.language = spec.language;
     this.limits = limits;

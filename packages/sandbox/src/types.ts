@@ -31,7 +31,8 @@ export type ScriptFailureReason =
   | 'cpu' // CPU-time limit
   | 'memory' // heap limit; the sandbox was discarded and is rebuilt for the next call
   | 'output' // output larger than maxOutputBytes / maxOutputPoints
-  | 'invalid-output' // output is not a point, an array of points or nothing
+  | 'invalid-input' // a processor's input does not match its inputSchema
+  | 'invalid-output' // output is not a point, an array of points or nothing (or fails outputSchema)
   | 'disabled' // the script was disabled after too many consecutive failures
   | 'crashed'; // the sandbox itself went away (worker exit); rebuilt for the next call
 
