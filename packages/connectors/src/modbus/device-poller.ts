@@ -8,7 +8,7 @@
  * here throws out of a timer.
  */
 import ModbusSerial from 'modbus-serial';
-import type { Ingestor, PointCandidate } from '@outpost/contract';
+import type { Ingestor, Logger, PointCandidate } from '@outpost/contract';
 import { applyScale, decodeRegisters, registerWidth } from './codec.js';
 import type { BackoffConfig, ModbusDevice, ModbusRegister } from './config.js';
 import { Backoff } from './backoff.js';
@@ -43,6 +43,7 @@ export interface DevicePollerOptions {
   random: () => number;
   /** Called on every change worth reporting (connect, disconnect, error, recovery). */
   onChange: () => void;
+  logger: Logger;
 }
 
 // modbus-serial is CommonJS whose typings declare the client class as `default`; at run time
@@ -110,6 +111,8 @@ export class ModbusDevicePoller {
       closeQuietly(client);
       this.stats.connectFailures++;
       this.recordError(`connect to ${d.host}:${d.port} failed: ${errText(e)}`);
+      // Once per outage, not once per attempt: the status and stats carry the rest.
+      if (this.backoff.attempts === 0) this.opts.logger.warn({ device: d.device, error: this.stats.lastError }, 'modbus: cannot connect; retrying with backoff');
       this.scheduleReconnect();
       return;
     }
@@ -124,6 +127,7 @@ export class ModbusDevicePoller {
     this.stats.connected = true;
     this.stats.connects++;
     delete this.stats.nextReconnectMs;
+    this.opts.logger.info({ device: d.device, host: d.host, port: d.port, unitId: d.unitId, attempts: this.backoff.attempts + 1 }, 'modbus: connected');
     this.backoff.reset();
     this.opts.onChange();
   }
@@ -141,6 +145,7 @@ export class ModbusDevicePoller {
 
   /** Transport lost: forget the client and try again after a backoff. */
   private disconnect(): void {
+    if (this.client) this.opts.logger.warn({ device: this.name, error: this.stats.lastError }, 'modbus: connection lost; reconnecting with backoff');
     this.dropClient();
     this.healthy = false;
     this.opts.onChange();
@@ -201,7 +206,10 @@ export class ModbusDevicePoller {
     this.stats.points += candidates.length - gaps;
     const wasHealthy = this.healthy;
     this.healthy = gaps === 0;
-    if (wasHealthy !== this.healthy) this.opts.onChange();
+    if (wasHealthy !== this.healthy) {
+      if (!this.healthy && this.client) this.opts.logger.warn({ device: this.name, gaps, error: this.stats.lastError }, 'modbus: poll has gaps');
+      this.opts.onChange();
+    }
     await this.deliver(candidates);
   }
 

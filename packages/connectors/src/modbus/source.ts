@@ -3,7 +3,7 @@
  * Source lifecycle. `running` when every device is connected and its last poll had no gap;
  * `degraded` (with the last error) otherwise; `stopped` after stop().
  */
-import type { ConnectorStatus, Ingestor, Source } from '@outpost/contract';
+import { silentLogger, type ConnectorStatus, type Ingestor, type Logger, type Source } from '@outpost/contract';
 import { parseModbusConfig, type ModbusConfig, type ModbusConfigInput } from './config.js';
 import { ModbusDevicePoller, type DevicePollerStats } from './device-poller.js';
 
@@ -18,6 +18,7 @@ export interface ModbusSourceOptions {
   random?: () => number;
   /** Status changes (connect, disconnect, error, recovery). */
   onStatus?: (status: ConnectorStatus) => void;
+  logger?: Logger;
 }
 
 export interface ModbusSource extends Source {
@@ -38,7 +39,7 @@ export function createModbusSource(opts: ModbusSourceOptions): ModbusSource {
     if (key !== lastReported) { lastReported = key; opts.onStatus(s); }
   };
   const pollers = config.devices.map((device) => new ModbusDevicePoller({
-    device, backoff: config.backoff, ingestor: opts.ingestor, now, random: opts.random ?? Math.random, onChange: report,
+    device, backoff: config.backoff, ingestor: opts.ingestor, now, random: opts.random ?? Math.random, onChange: report, logger: opts.logger ?? silentLogger,
   }));
 
   function stats(): Record<string, DevicePollerStats> {
