@@ -1,0 +1,161 @@
+import type { AddressInfo } from 'node:net';
+import { OutpostError, isOutpostError, silentLogger, type ConnectorStatus, type Logger, type Source } from '@outpost/contract';
+import type { GatewayConfig } from '@outpost/config';
+import { createMqttBrokerSource, createMqttClientSource, type DecodeLimits, type MqttBrokerSource, type TopicTemplate } from '@outpost/connectors';
+import { createModbusSource } from '@outpost/connectors/modbus/index';
+import { createIngestor, type IngestStats } from '@outpost/ingest';
+import { GatewayStore, type StoreUsage } from '@outpost/storage';
+import { buildGatewayHttp } from './http/server.js';
+import { createGatewayMetrics } from './metrics.js';
+import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
+
+export interface StartGatewayOptions {
+  logger?: Logger;
+  now?: () => number;
+  /** Dev mode: when a configured port is taken, bind a free one instead of failing. */
+  fallbackToFreePorts?: boolean;
+}
+
+export interface GatewayStatus {
+  id: string;
+  startedAt: number;
+  ingest: IngestStats;
+  store: StoreUsage & { path: string; maxSizeBytes: number };
+  retention: RetentionStats;
+  sources: Record<string, ConnectorStatus>;
+}
+
+export interface RunningGateway {
+  addresses: { http: string; mqtt?: string; mqttTls?: string };
+  status(): GatewayStatus;
+  /** Same as status(); kept for callers that read rates. */
+  stats(): GatewayStatus;
+  stop(): Promise<void>;
+}
+
+const MB = 1024 * 1024;
+
+/** Start a gateway: local store, ingest core, connectors, retention, HTTP API. */
+export async function startGateway(config: GatewayConfig, opts: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const logger = opts.logger ?? silentLogger;
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const store = GatewayStore.open({
+    path: config.store.path,
+    synchronous: config.store.synchronous,
+    hardCapMb: config.store.hardCapMb,
+    deadLetterMaxRows: config.store.deadLetterMaxRows,
+  });
+  const ingestor = createIngestor({
+    store, logger, clock: now,
+    normalise: { badQuality: config.ingest.badQuality, maxFutureMs: config.ingest.maxFutureMs, maxPastMs: config.ingest.maxPastMs, clockSkew: config.ingest.clockSkew, metrics: config.ingest.metrics },
+    groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs },
+    rejectLogIntervalMs: config.ingest.rejectLogIntervalMs,
+  });
+  const maxSizeBytes = config.store.maxSizeMb * MB;
+  const retention = startRetentionLoop(store, { rawMaxAgeMs: config.store.retentionRawDays * 86_400_000, maxSizeBytes }, config.store.retentionIntervalMs, logger, now);
+
+  const sourceStatus: Record<string, ConnectorStatus> = {};
+  const onStatus = (name: string) => (s: ConnectorStatus) => {
+    sourceStatus[name] = s;
+    if (s.state === 'degraded' || s.state === 'failed') logger.warn({ source: name, error: s.error }, `source ${name} is ${s.state}`);
+  };
+  const sources: Source[] = [];
+  // In config, a template's device level is `{device}`, or `{asset}` where there is no `{device}`
+  // (the SCADA layout `site/{site}/scada/{asset}/telemetry`); other levels become tags.
+  const topics: TopicTemplate[] = config.mqtt.topics.map((t) => (!t.includes('{device}') && t.includes('{asset}') ? { topic: t, device: 'asset' } : t));
+  const limits: DecodeLimits = { maxBytes: config.mqtt.maxPayloadBytes, maxPoints: config.mqtt.maxPointsPerMessage };
+  const addresses: RunningGateway['addresses'] = { http: '' };
+
+  const status = (): GatewayStatus => ({
+    id: config.id,
+    startedAt,
+    ingest: ingestor.stats(),
+    store: { ...store.usage(), path: config.store.path, maxSizeBytes },
+    retention: retention.stats(),
+    sources: { ...sourceStatus },
+  });
+
+  const http = await buildGatewayHttp({
+    ingestor, store, now, logger,
+    limits: { maxBytes: config.http.maxBodyBytes, maxPoints: config.mqtt.maxPointsPerMessage },
+    maxBodyBytes: config.http.maxBodyBytes,
+    token: config.http.token,
+    status,
+    metrics: createGatewayMetrics(status),
+  });
+
+  const stopAll = async () => {
+    for (const s of sources.reverse()) await s.stop().catch((e: unknown) => logger.error({ err: e }, `stopping ${s.name} failed`));
+    await http.close().catch(() => undefined);
+    retention.stop();
+    await ingestor.close();
+    store.close();
+  };
+
+  try {
+    if (config.mqtt.mode === 'embedded') {
+      const tls = config.mqtt.tls;
+      const mk = (port: number, withTls: boolean): MqttBrokerSource => createMqttBrokerSource({
+        ingestor, name: withTls ? 'mqtt-broker-tls' : 'mqtt-broker', host: config.mqtt.host, port, topics, limits, now,
+        auth: config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password ?? '' } : undefined,
+        tls: withTls && tls ? { keyFile: tls.keyFile, certFile: tls.certFile } : undefined,
+        onStatus: onStatus(withTls ? 'mqtt-broker-tls' : 'mqtt-broker'),
+      });
+      const broker = await startWithFallback((p) => mk(p, false), config.mqtt.port, opts.fallbackToFreePorts);
+      sources.push(broker);
+      addresses.mqtt = `mqtt://${broker.address().host}:${broker.address().port}`;
+      if (tls) {
+        const tlsBroker = await startWithFallback((p) => mk(p, true), tls.port, opts.fallbackToFreePorts);
+        sources.push(tlsBroker);
+        addresses.mqttTls = `mqtts://${tlsBroker.address().host}:${tlsBroker.address().port}`;
+      }
+    } else if (config.mqtt.mode === 'client') {
+      const client = createMqttClientSource({
+        ingestor, url: config.mqtt.url, clientId: config.mqtt.clientId ?? `outpost-${config.id}`, topics, limits, now,
+        username: config.mqtt.username, password: config.mqtt.password, onStatus: onStatus('mqtt-client'),
+      });
+      await client.start();
+      sources.push(client);
+      addresses.mqtt = config.mqtt.url;
+    }
+    if ((config.modbus.devices ?? []).length > 0) {
+      const modbus = createModbusSource({ config: config.modbus, ingestor, now, onStatus: onStatus('modbus') });
+      await modbus.start();
+      sources.push(modbus);
+    }
+    addresses.http = await listenWithFallback(http, config.http.host, config.http.port, opts.fallbackToFreePorts);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  logger.info({ addresses, store: config.store.path }, `gateway ${config.id} started`);
+  return { addresses, status, stats: status, stop: stopAll };
+}
+
+async function startWithFallback<S extends Source>(make: (port: number) => S, port: number, fallback = false): Promise<S> {
+  const s = make(port);
+  try {
+    await s.start();
+    return s;
+  } catch (e) {
+    if (!fallback || port === 0 || !isOutpostError(e, 'ERR_PORT_IN_USE')) throw e;
+    const again = make(0);
+    await again.start();
+    return again;
+  }
+}
+
+async function listenWithFallback(app: Awaited<ReturnType<typeof buildGatewayHttp>>, host: string, port: number, fallback = false): Promise<string> {
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    if (!fallback || port === 0) {
+      throw new OutpostError('ERR_PORT_IN_USE', `gateway.http.port: port ${port} on ${host} is already in use; choose another port or stop the process using it`, { host, port });
+    }
+    await app.listen({ host, port: 0 });
+  }
+  const addr = app.server.address() as AddressInfo;
+  return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+}

@@ -1,0 +1,2 @@
+export { startGateway, type StartGatewayOptions, type RunningGateway, type GatewayStatus } from './gateway.js';
+export { buildGatewayHttp, type GatewayHttpDeps } from './http/server.js';
