@@ -4,7 +4,7 @@ export * from './canonical.js';
 export * from './expr/index.js';
 export { BASE_PIPELINE_SCHEMA, PIPELINE_SCHEMA_ID, buildPipelineSchema, configDefinitionName } from './document/schema.js';
 export { validateDocument } from './document/validate.js';
-export { checkPipeline, compilePipeline, formatIssue, pipelineError, type CompileOptions } from './compiler/compile.js';
+export { checkPipeline, compilePipeline, compilePipelineAsync, formatIssue, pipelineError, type CompileOptions } from './compiler/compile.js';
 export { Executor, type BatchResult, type NodeCallTrace, type PlannedNode } from './runtime/executor.js';
 export { LivePipeline } from './runtime/live.js';
 export { Accumulator } from './windows/accumulator.js';

@@ -86,12 +86,12 @@ export interface Sinks {
 
 // ---- pluggable runners (the sandbox and ML packages implement these) ----
 export interface ScriptRunner {
-  /** Compile once at pipeline compile time; throw an OutpostError for bad source. */
-  compile(source: string, opts: { nodeId: string; language: string; timeoutMs: number; memoryMb: number }): CompiledScript;
+  /** Compile once at pipeline compile time; throw (or reject) with an OutpostError for bad source. */
+  compile(source: string, opts: { nodeId: string; language: string; timeoutMs: number; memoryMb: number }): CompiledScript | Promise<CompiledScript>;
 }
 export interface CompiledScript { run(points: readonly Point[]): Point[] | Promise<Point[]>; dispose?(): void }
 export interface ModelRunner {
-  load(ref: { modelId: string; version: string; nodeId: string }): LoadedModel;
+  load(ref: { modelId: string; version: string; nodeId: string }): LoadedModel | Promise<LoadedModel>;
 }
 export interface LoadedModel {
   /** Returns one output point per input point (e.g. an anomaly score), or fewer. */
@@ -159,6 +159,8 @@ export interface OperatorContext {
 }
 
 export interface OperatorInstance {
+  /** Async setup (a sandbox or model loading); compilePipelineAsync reports a rejection as a compile problem. */
+  ready?: Promise<void>;
   process(port: string, items: readonly unknown[], io: NodeIO): void | Promise<void>;
   /** Time-driven work (closing idle windows); `now` is the host clock. */
   tick?(now: number, io: NodeIO): void;

@@ -38,6 +38,27 @@ export function compilePipeline(doc: unknown, opts: CompileOptions): Executor {
   return r.executor;
 }
 
+/**
+ * Compile and wait for nodes with async setup (script sandboxes, models); a setup failure is
+ * reported like any other compile problem and nothing is left running.
+ */
+export async function compilePipelineAsync(doc: unknown, opts: CompileOptions): Promise<Executor> {
+  const ex = compilePipeline(doc, opts);
+  const issues: CompileIssue[] = [];
+  await Promise.all(ex.nodes.map(async (n, i) => {
+    try {
+      await n.instance.ready;
+    } catch (e) {
+      issues.push({ nodeId: n.node.id, code: 'ERR_PIPELINE_INVALID', path: `/nodes/${i}/config`, message: `${n.node.kind} node cannot start: ${(e as Error)?.message ?? String(e)}` });
+    }
+  }));
+  if (issues.length > 0) {
+    ex.dispose();
+    throw pipelineError(doc, issues);
+  }
+  return ex;
+}
+
 export function pipelineError(doc: unknown, issues: CompileIssue[]): OutpostError {
   const id = typeof (doc as { id?: unknown })?.id === 'string' ? (doc as { id: string }).id : '(no id)';
   const codes = new Set(issues.map((i) => i.code));

@@ -73,7 +73,8 @@ function build(a: Ast, problems: ExprProblem[], flags: { usesPrev: boolean; uses
     }
     case 'tag': {
       const name = a.name;
-      return { fn: (p) => p.tags?.[name] ?? null, type: 'any', constant: false };
+      // Own properties only: `tags.__proto__` must not reach Object.prototype.
+      return { fn: (p) => { const t = p.tags; return t !== undefined && Object.hasOwn(t, name) ? t[name]! : null; }, type: 'any', constant: false };
     }
     case 'ident':
       return field(a.name, a.pos, problems, flags);

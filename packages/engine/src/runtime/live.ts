@@ -4,7 +4,7 @@
  * unchanged keep their instance — and with it their open windows and remembered values.
  */
 import type { Point } from '@outpost/contract';
-import { compilePipeline, type CompileOptions } from '../compiler/compile.js';
+import { compilePipeline, compilePipelineAsync, type CompileOptions } from '../compiler/compile.js';
 import type { BatchResult, Executor } from './executor.js';
 
 export class LivePipeline {
@@ -35,7 +35,7 @@ export class LivePipeline {
    */
   replace(doc: unknown): Promise<string[]> {
     return this.enqueue(async () => {
-      const next = compilePipeline(doc, { ...this.opts, reuse: this.executor });
+      const next = await compilePipelineAsync(doc, { ...this.opts, reuse: this.executor });
       const kept = next.nodes.filter((n) => this.executor.nodes.some((o) => o.instance === n.instance)).map((n) => n.node.id);
       this.executor = next;
       return kept;

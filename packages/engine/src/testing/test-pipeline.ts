@@ -9,7 +9,8 @@ import type {
   AlertEvent, Clock, CompileIssue, EngineErrorRecord, EngineHost, EngineLimits, ModelRunner, OperatorRegistry,
   OutputItem, PipelineDocument, ScriptRunner, Sinks,
 } from '../types.js';
-import { checkPipeline, compilePipeline } from '../compiler/compile.js';
+import { checkPipeline, compilePipelineAsync } from '../compiler/compile.js';
+import { isOutpostError } from '@outpost/contract';
 import { TraceRecorder, type PipelineTrace } from './trace.js';
 import { performance } from 'node:perf_hooks';
 
@@ -69,7 +70,13 @@ export async function testPipeline(doc: unknown, points: readonly Point[], opts:
 
   const issues = checkPipeline(doc, { operators: opts.operators, host });
   if (issues.length > 0) return { ok: false, issues, outputs, errors: [], trace: null };
-  const executor = compilePipeline(doc, { operators: opts.operators, host });
+  let executor;
+  try {
+    executor = await compilePipelineAsync(doc, { operators: opts.operators, host });
+  } catch (e) {
+    if (isOutpostError(e) && Array.isArray(e.details?.issues)) return { ok: false, issues: e.details.issues as CompileIssue[], outputs, errors: [], trace: null };
+    throw e;
+  }
   const recorder = new TraceRecorder(doc as PipelineDocument, opts.maxItemsPerPort ?? 1000);
   executor.onNodeCall = recorder.record;
   const errors: EngineErrorRecord[] = [];

@@ -56,7 +56,8 @@ export const interpolate: OperatorDefinition = {
           if (p.value === null && fillBad) {
             if (!linear) {
               const prev = last.get(`${p.device}\u0000${p.metric}`);
-              if (prev) { out.push({ ...p, value: prev.value, quality: 'uncertain' }); filled++; }
+              // The held value now stands at this timestamp, so a later gap is filled from here.
+              if (prev) { out.push({ ...p, value: prev.value, quality: 'uncertain' }); filled++; if (p.ts > prev.ts) prev.ts = p.ts; }
             }
             continue;
           }

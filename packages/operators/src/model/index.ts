@@ -29,25 +29,28 @@ export const model: OperatorDefinition = {
       ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config', message: 'model nodes need a model runner (the ML package), and this host provides none' });
       return { process() {} };
     }
-    let loaded: LoadedModel | undefined;
+    let pending: Promise<LoadedModel>;
     try {
-      loaded = runner.load({ modelId: config.modelId as string, version: config.version as string, nodeId: ctx.nodeId });
+      pending = Promise.resolve(runner.load({ modelId: config.modelId as string, version: config.version as string, nodeId: ctx.nodeId }));
     } catch (e) {
       ctx.report({ code: 'ERR_PIPELINE_INVALID', path: '/config', message: `model ${String(config.modelId)}@${String(config.version)} cannot be loaded: ${(e as Error)?.message ?? String(e)}` });
       return { process() {} };
     }
-    const m = loaded;
+    const ready = pending.then(() => undefined);
+    ready.catch(() => undefined); // reported by compilePipelineAsync, or per point below
     const outputMetric = (config.outputMetric as string | undefined) ?? 'anomaly_score';
     return {
+      ready,
       async process(_port, items, io) {
         try {
+          const m = await pending;
           io.emitAll('out', await m.predict(items as readonly Point[], { outputMetric }));
         } catch (e) {
           const err = isOutpostError(e) ? e : new OutpostError('ERR_ENGINE_EVAL', `node '${ctx.nodeId}': model failed: ${(e as Error)?.message ?? String(e)}`);
           for (const p of items) io.error(err, p);
         }
       },
-      dispose: () => m.dispose?.(),
+      dispose: () => { void pending.then((m) => m.dispose?.(), () => undefined); },
     };
   },
 };

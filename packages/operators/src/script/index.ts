@@ -31,29 +31,32 @@ export const script: OperatorDefinition = {
       ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config', message: 'script nodes need a script runner (the sandbox), and this host provides none' });
       return { process() {} };
     }
-    let compiled: CompiledScript | undefined;
+    let pending: Promise<CompiledScript>;
     try {
-      compiled = runner.compile(config.source as string, {
+      pending = Promise.resolve(runner.compile(config.source as string, {
         nodeId: ctx.nodeId, language: (config.language as string | undefined) ?? 'javascript',
         timeoutMs: (config.timeoutMs as number | undefined) ?? 50, memoryMb: (config.memoryMb as number | undefined) ?? 32,
-      });
+      }));
     } catch (e) {
       ctx.report({ code: 'ERR_PIPELINE_INVALID', path: '/config/source', message: `script does not compile: ${(e as Error)?.message ?? String(e)}` });
       return { process() {} };
     }
-    const s = compiled;
+    let compiled: CompiledScript | undefined;
+    const ready = pending.then((c) => { compiled = c; });
+    ready.catch(() => undefined); // reported by compilePipelineAsync, or per point below
     return {
+      ready,
       async process(_port, items, io) {
         try {
-          const result = await s.run(items as readonly Point[]);
-          io.emitAll('out', result);
+          const s = compiled ?? (await pending);
+          io.emitAll('out', await s.run(items as readonly Point[]));
         } catch (e) {
           // The whole batch failed in the script: every point goes to the error path.
           const err = isOutpostError(e) ? e : new OutpostError('ERR_ENGINE_EVAL', `node '${ctx.nodeId}': script failed: ${(e as Error)?.message ?? String(e)}`);
           for (const p of items) io.error(err, p);
         }
       },
-      dispose: () => s.dispose?.(),
+      dispose: () => { void pending.then((c) => c.dispose?.(), () => undefined); },
     };
   },
 };

@@ -1,0 +1,3 @@
+import { fixtureTests } from '../testing/fixtures.js';
+
+fixtureTests(new URL('./fixtures/', import.meta.url));
