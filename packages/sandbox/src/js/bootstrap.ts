@@ -22,7 +22,7 @@ const __outpost = Object.freeze({
  * initial state JSON, config JSON, the max number of log lines per call.
  */
 export const WRAPPER = `
-(function (stateJson, configJson, maxLogs, maxOutputBytes) {
+(function (stateJson, configJson, maxLogs, maxOutputBytes, trackPrevious) {
   const X = __outpost;
   const userFn = typeof process === 'function' ? process : undefined;
   if (userFn === undefined) throw new Error('the script must define function process(data, context)');
@@ -50,10 +50,17 @@ export const WRAPPER = `
     return o;
   };
   const config = freezeDeep(X.parse(configJson));
-  const previous = (metric, device) => previousValues.get(X.String(device) + '\\u0000' + X.String(metric));
+  // Recording previous values costs per point; skip it for scripts that never ask for them
+  // (the source does not mention \`previous\`) until the first call of previous().
+  let tracking = trackPrevious;
+  const previous = (metric, device) => {
+    tracking = true;
+    return previousValues.get(X.String(device) + '\\u0000' + X.String(metric));
+  };
   // Taken before the call (the script may mutate its input), applied after a successful one.
   const snapshot = (data) => {
     const seen = [];
+    if (!tracking) return seen;
     for (const p of X.isArray(data) ? data : [data]) if (p && typeof p === 'object') seen.push([X.String(p.device) + '\\u0000' + X.String(p.metric), X.freeze({ ts: p.ts, value: p.value })]);
     return seen;
   };

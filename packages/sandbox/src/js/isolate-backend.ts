@@ -48,7 +48,7 @@ export class IsolateBackend implements SandboxBackend {
     // The script's top level runs once here, under the same time limit as a call.
     await (await isolate.compileScript(source, { filename: `script:${name}` })).run(context, { timeout });
     const factory = await (await isolate.compileScript(WRAPPER, { filename: 'outpost:wrapper' })).run(context, { reference: true, timeout });
-    this.call = (await factory.apply(undefined, [JSON.stringify(state()), JSON.stringify(config), MAX_LOG_LINES, limits.maxOutputBytes], {
+    this.call = (await factory.apply(undefined, [JSON.stringify(state()), JSON.stringify(config), MAX_LOG_LINES, limits.maxOutputBytes, /\bprevious\b/.test(source)], {
       result: { reference: true },
       timeout,
     })) as ivm.Reference<CallFn>;
