@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyScale, decodeRegisters, encodeRegisters, removeScale, type ByteOrder, type RegisterType } from './codec.js';
+import { applyScale, decodeRegisters, encodeRegisters, removeScale, shortestFloat32, type ByteOrder, type RegisterType } from './codec.js';
 
 // Known byte layouts, written out by hand from the big-endian bytes (checked with Python's
 // struct.pack): ABCD = byte big/word big, CDAB = big/little, BADC = little/big, DCBA = little/little.
 const orders: Array<[string, ByteOrder, ByteOrder]> = [['ABCD', 'big', 'big'], ['CDAB', 'big', 'little'], ['BADC', 'little', 'big'], ['DCBA', 'little', 'little']];
 const fixtures: Array<{ type: RegisterType; value: number; words: Record<string, number[]> }> = [
-  // 123.456 as float32 = 0x42F6E979 (reads back as 123.45600128173828)
-  { type: 'float32', value: 123.45600128173828, words: { ABCD: [0x42f6, 0xe979], CDAB: [0xe979, 0x42f6], BADC: [0xf642, 0x79e9], DCBA: [0x79e9, 0xf642] } },
+  // 123.456 as float32 = 0x42F6E979 (the double 123.45600128173828, read back as 123.456)
+  { type: 'float32', value: 123.456, words: { ABCD: [0x42f6, 0xe979], CDAB: [0xe979, 0x42f6], BADC: [0xf642, 0x79e9], DCBA: [0x79e9, 0xf642] } },
   // -123456789 = 0xF8A432EB
   { type: 'int32', value: -123456789, words: { ABCD: [0xf8a4, 0x32eb], CDAB: [0x32eb, 0xf8a4], BADC: [0xa4f8, 0xeb32], DCBA: [0xeb32, 0xa4f8] } },
   // 3000000000 = 0xB2D05E00 (above int32 range: must not come back negative)
@@ -26,6 +26,14 @@ for (const f of fixtures) {
     });
   }
 }
+
+test('float32 reads as the shortest decimal that is the same float32, never as double noise', () => {
+  assert.equal(shortestFloat32(Math.fround(10.0991)), 10.0991);
+  assert.equal(shortestFloat32(Math.fround(0.1)), 0.1);
+  assert.equal(shortestFloat32(Math.fround(16777217)), 16777216);
+  assert.equal(decodeRegisters(encodeRegisters(-0.0001234, 'float32'), 'float32'), -0.0001234);
+  assert.ok(Number.isNaN(decodeRegisters([0x7fc0, 0], 'float32')), 'NaN from a device stays NaN (ingest rejects it)');
+});
 
 test('bool reads a register as non-zero', () => {
   assert.equal(decodeRegisters([0], 'bool'), false);

@@ -52,8 +52,21 @@ export function decodeRegisters(words: readonly number[], type: RegisterType, by
     case 'uint16': return buf.readUInt16BE(0);
     case 'int32': return buf.readInt32BE(0);
     case 'uint32': return buf.readUInt32BE(0);
-    case 'float32': return buf.readFloatBE(0);
+    case 'float32': return shortestFloat32(buf.readFloatBE(0));
   }
+}
+
+/**
+ * The shortest decimal that is the same float32: a device that holds 10.0991 sends the float32
+ * nearest to it, which as a double reads 10.099100112915039; this returns 10.0991 again.
+ */
+export function shortestFloat32(f: number): number {
+  if (!Number.isFinite(f)) return f;
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(f.toPrecision(digits));
+    if (Math.fround(candidate) === f) return candidate;
+  }
+  return f;
 }
 
 /**

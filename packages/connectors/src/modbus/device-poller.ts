@@ -162,10 +162,8 @@ export class ModbusDevicePoller {
   private async pollOnce(): Promise<void> {
     const ts = this.opts.now();
     const candidates: PointCandidate[] = [];
-    let gaps = 0;
     const gap = (regs: readonly ModbusRegister[]) => {
       for (const r of regs) candidates.push(gapPoint(this.name, r, ts));
-      gaps += regs.length;
     };
     if (!this.client) {
       gap(this.opts.device.registers);
@@ -200,6 +198,7 @@ export class ModbusDevicePoller {
       this.blocks = next;
       this.stats.requestsPerPoll = next.length;
     }
+    const gaps = candidates.filter((c) => c.value === null).length;
     this.stats.polls++;
     this.stats.lastPollAt = ts;
     this.stats.gaps += gaps;
@@ -223,6 +222,8 @@ export class ModbusDevicePoller {
       const at = r.address - block.address;
       const words = res.data.slice(at, at + registerWidth(r.type));
       const raw = decodeRegisters(words, r.type, r.byteOrder, r.wordOrder);
+      // Devices send NaN (float32) for "no valid reading": that is a gap, not a bad input.
+      if (typeof raw === 'number' && !Number.isFinite(raw)) return gapPoint(this.name, r, ts);
       return point(this.name, r, ts, typeof raw === 'boolean' ? raw : applyScale(raw, r.scale, r.offset));
     });
   }

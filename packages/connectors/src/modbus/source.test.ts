@@ -9,8 +9,8 @@ import { modbusException, openStore, startServer } from './test-support.js';
 const SLAVE_DEVICE_FAILURE = 4;
 const backoff = { minMs: 20, maxMs: 200, factor: 2, jitter: 0.5 };
 
-test('Modbus exceptions become gap points (null, quality bad) for the affected metrics only; polling goes on', async (t) => {
-  const holding = new Map<number, number>([[0, 215], ...encodeRegisters(12.5, 'float32').map((w, i): [number, number] => [1 + i, w]), [3, 1500]]);
+test('Modbus exceptions and NaN readings become gap points (null, quality bad) for the affected metrics only; polling goes on', async (t) => {
+  const holding = new Map<number, number>([[0, 215], ...encodeRegisters(12.5, 'float32').map((w, i): [number, number] => [1 + i, w]), [3, 1500], [5, 0x7fc0], [6, 0]]);
   const server = await startServer({
     getHoldingRegister: (addr: number) => {
       const v = holding.get(addr);
@@ -34,6 +34,7 @@ test('Modbus exceptions become gap points (null, quality bad) for the affected m
           { metric: 'power', address: 1, function: 'holding', type: 'float32', unit: 'kW' },
           { metric: 'speed', address: 3, function: 'holding', type: 'uint16', scale: 1, offset: -1000, unit: 'rpm' },
           { metric: 'missing', address: 4, function: 'holding', type: 'uint16' },
+          { metric: 'flow', address: 5, function: 'holding', type: 'float32', unit: 'm3/h' }, // the device sends NaN
           { metric: 'sensor', address: 7, function: 'input', type: 'uint16', unit: 'bar' },
           { metric: 'running', address: 0, function: 'coil', type: 'bool' },
         ],
@@ -51,12 +52,13 @@ test('Modbus exceptions become gap points (null, quality bad) for the affected m
   assert.deepEqual(pick(latest('running')), { value: true, unit: undefined, quality: 'good' });
   assert.deepEqual(pick(latest('missing')), { value: null, unit: undefined, quality: 'bad' });
   assert.deepEqual(pick(latest('sensor')), { value: null, unit: 'bar', quality: 'bad' });
+  assert.deepEqual(pick(latest('flow')), { value: null, unit: 'm3/h', quality: 'bad' });
 
   const stats = source.stats()['press-1']!;
   assert.equal(stats.connected, true, 'exceptions do not drop the connection');
   assert.equal(stats.connects, 1);
-  // The coalesced holding read hit an illegal address, so it was split: 4 holding + 1 input + 1 coil.
-  assert.equal(stats.requestsPerPoll, 6);
+  // The coalesced holding read hit an illegal address, so it was split: 5 holding + 1 input + 1 coil.
+  assert.equal(stats.requestsPerPoll, 7);
   const status = source.status();
   assert.equal(status.state, 'degraded');
   assert.match(status.error ?? '', /^press-1: read (holding|input) \d+\+1 failed: .*exception/i);
