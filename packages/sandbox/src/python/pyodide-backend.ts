@@ -4,11 +4,12 @@
  * the standard library ship inside the `pyodide` npm package, so nothing is downloaded.
  *
  * Limits: wall clock — the child is killed (SIGKILL) and rebuilt for the next call, which costs a
- * Pyodide start (seconds); CPU time — measured in the child per call and enforced after the call
- * (the wall-clock limit bounds it while it runs); memory — WebAssembly growth is capped at
+ * Pyodide start (seconds); CPU time — a watchdog reads the child's CPU time from /proc while a call
+ * runs (Linux; elsewhere the child's own measurement is checked after the call); memory — WebAssembly growth is capped at
  * `memoryMb` above Pyodide's own baseline, so a bomb gets MemoryError; the child's JS heap is capped too.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -77,9 +78,28 @@ export class PyodideBackend implements SandboxBackend {
     }
     const { timeoutMs, cpuTimeMs } = this.init.limits;
     const id = this.nextId++;
+    const child = this.child as ChildProcess;
     const answer = this.next(timeoutMs);
-    this.child?.send({ type: 'call', id, request });
+    const cpu0 = childCpuMs(child.pid);
+    let overCpu = false;
+    let watchdog: NodeJS.Timeout | undefined;
+    if (cpu0 !== undefined) {
+      const check = () => {
+        const used = (childCpuMs(child.pid) ?? cpu0) - cpu0;
+        if (used > cpuTimeMs) {
+          overCpu = true;
+          this.kill();
+          this.waiting?.({ type: 'exit', code: null, signal: 'SIGKILL' });
+          return;
+        }
+        watchdog = setTimeout(check, Math.max(10, cpuTimeMs - used));
+      };
+      watchdog = setTimeout(check, cpuTimeMs);
+    }
+    child.send({ type: 'call', id, request });
     const msg = await answer;
+    clearTimeout(watchdog);
+    if (overCpu) return { ok: false, error: { reason: 'cpu', message: `CPU time limit of ${cpuTimeMs} ms exceeded; the script was stopped` } };
     if (msg.type === 'reply' && msg.id === id && typeof msg.reply === 'string') {
       if (msg.fatal === true) this.kill();
       if (msg.cpuMs > cpuTimeMs) return { ok: false, error: { reason: 'cpu', message: `CPU time ${msg.cpuMs.toFixed(1)} ms exceeds the limit of ${cpuTimeMs} ms` } };
@@ -109,6 +129,22 @@ export class PyodideBackend implements SandboxBackend {
     this.kill();
   }
 }
+
+/** CPU time (user + system) of a process in ms from /proc, or undefined where there is no /proc. */
+function childCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ; 100 on every Linux ABI Node supports. */
+const CLOCK_TICKS = 100;
 
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
