@@ -24,7 +24,9 @@ export function checkGraph(doc: PipelineDocument, defs: (OperatorDefinition | un
     if (ti === undefined) issues.push({ nodeId: e.from, code: 'ERR_PIPELINE_INVALID', path, message: `edge ${k} goes to unknown node '${e.to}'` });
     if (fi === undefined || ti === undefined) return;
     const fd = defs[fi], td = defs[ti];
-    if (!fd || !td) return; // unknown kind, already reported
+    if (!td) return; // unknown kind, already reported
+    // An edge from a node of unknown kind still connects its target: no follow-on "not connected" noise.
+    if (!fd) { connected.add(`${ti}.${toPort}`); return; }
     const out = fd.outputs.find((p) => p.name === fromPort);
     const inp = td.inputs.find((p) => p.name === toPort);
     if (!out) issues.push({ nodeId: e.from, code: 'ERR_PIPELINE_INVALID', path, message: `${fd.kind} node '${e.from}' has no output port '${fromPort}' (it has: ${fd.outputs.map((p) => p.name).join(', ') || 'none'})` });

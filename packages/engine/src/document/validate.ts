@@ -6,7 +6,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CompileIssue, OperatorDefinition, OperatorRegistry, PipelineDocument } from '../types.js';
 import { BASE_PIPELINE_SCHEMA } from './schema.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// discriminator: a oneOf keyed by a property (transform's `op`) reports errors of the matching branch only.
+const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true });
 const validateBase = ajv.compile(BASE_PIPELINE_SCHEMA);
 const configValidators = new WeakMap<OperatorDefinition, ValidateFunction>();
 
@@ -19,7 +20,7 @@ function configValidator(def: OperatorDefinition): ValidateFunction {
 export function validateDocument(doc: unknown, registry: OperatorRegistry): { issues: CompileIssue[]; envelopeOk: boolean } {
   const issues: CompileIssue[] = [];
   if (!validateBase(doc)) {
-    for (const e of validateBase.errors ?? []) issues.push(toIssue(e, '', doc));
+    for (const e of collapse(validateBase.errors ?? [])) issues.push(toIssue(e, '', doc));
     return { issues, envelopeOk: false };
   }
   const d = doc as PipelineDocument;
@@ -41,7 +42,7 @@ export function validateDocument(doc: unknown, registry: OperatorRegistry): { is
     }
     const validate = configValidator(def);
     if (!validate(node.config ?? {})) {
-      for (const e of validate.errors ?? []) issues.push(toIssue(e, `/nodes/${i}/config`, doc, node.id));
+      for (const e of collapse(validate.errors ?? [])) issues.push(toIssue(e, `/nodes/${i}/config`, doc, node.id));
     }
   });
   return { issues, envelopeOk: true };
@@ -62,4 +63,25 @@ function toIssue(e: ErrorObject, prefix: string, doc: unknown, nodeId?: string):
   const issue: CompileIssue = { code: 'ERR_PIPELINE_INVALID', message, path };
   if (id !== undefined) issue.nodeId = id;
   return issue;
+}
+
+/**
+ * One issue per document location: the alternatives of an anyOf/oneOf are joined into one
+ * message ("must match pattern … or must be integer") instead of one line per branch.
+ */
+function collapse(errors: readonly ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  const out: ErrorObject[] = [];
+  for (const list of byPath.values()) {
+    const branches = list.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+    if (branches.length === list.length || branches.length === 0) { out.push(...list); continue; }
+    const parts = [...new Set(branches.map((e) => (e.keyword === 'enum' ? `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` : e.message ?? 'is invalid')))];
+    out.push({ ...branches[0]!, keyword: 'alternatives', message: parts.join(' or ') });
+  }
+  return out;
 }

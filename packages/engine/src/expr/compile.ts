@@ -107,9 +107,9 @@ function build(a: Ast, problems: ExprProblem[], flags: { usesPrev: boolean; uses
 }
 
 function field(name: string, pos: number, problems: ExprProblem[], flags: { usesPrev: boolean }): Built {
-  const spec = FIELDS[name];
+  const spec = Object.hasOwn(FIELDS, name) ? FIELDS[name] : undefined;
   if (!spec) {
-    const hint = FUNCTIONS[name] ? ` (${name} is a function: call it as ${name}(...))` : `; known fields: ${Object.keys(FIELDS).join(', ')}, tags.<name>`;
+    const hint = Object.hasOwn(FUNCTIONS, name) ? ` (${name} is a function: call it as ${name}(...))` : `; known fields: ${Object.keys(FIELDS).join(', ')}, tags.<name>`;
     problems.push({ message: `unknown field '${name}'${hint}`, pos });
     return { fn: () => null, type: 'any', constant: false };
   }
@@ -147,7 +147,7 @@ function binary(op: string, l: Built, r: Built, pos: number, problems: ExprProbl
     }
     const cmp = ORDER_FNS[op]!;
     // Fast path for the common `field > constant` shape.
-    if (r.constant && typeof safeConst(r) === 'number') {
+    if (r.constant && problems.length === 0 && typeof safeConst(r) === 'number') {
       const c = safeConst(r) as number;
       return fold({ fn: (p, s) => { const x = lf(p, s); return typeof x === 'number' ? cmp(x, c) : compareSlow(op, x, c, pos); }, type: 'boolean', constant }, pos, problems);
     }
@@ -159,7 +159,7 @@ function binary(op: string, l: Built, r: Built, pos: number, problems: ExprProbl
       checkType(l.type, 'number', `operator '${op}'`, pos, problems);
       checkType(r.type, 'number', `operator '${op}'`, pos, problems);
     }
-    if ((op === '/' || op === '%') && r.constant && safeConst(r) === 0) {
+    if ((op === '/' || op === '%') && r.constant && problems.length === 0 && safeConst(r) === 0) {
       problems.push({ message: `division by zero`, pos });
     }
     const f = ARITH_FNS[op]!;
@@ -214,7 +214,8 @@ function call(name: string, args: Built[], pos: number, problems: ExprProblem[],
 
 /** Evaluate constant sub-trees once; a constant that fails (1/0) is a compile error. */
 function fold(b: Built, pos: number, problems: ExprProblem[]): Built {
-  if (!b.constant) return b;
+  // Once something is wrong the expression will not compile: folding would only repeat the problem.
+  if (!b.constant || problems.length > 0) return b;
   try {
     const v = b.fn(NO_POINT, NO_SCOPE);
     return { fn: () => v, type: b.type, constant: true };

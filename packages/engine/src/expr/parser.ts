@@ -21,7 +21,7 @@ export class ExprSyntaxError extends Error {
 type Tok = { k: 'num' | 'str' | 'id' | 'op' | 'eof'; v: string; pos: number };
 
 const OPS = ['**', '==', '!=', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '!', '(', ')', ',', '?', ':', '.', '[', ']'];
-const WORD_OPS: Record<string, string> = { and: '&&', or: '||', not: '!' };
+const WORD_OPS = new Map([['and', '&&'], ['or', '||'], ['not', '!']]);
 
 function lex(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -56,7 +56,8 @@ function lex(src: string): Tok[] {
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i))!;
       const w = m[0];
-      toks.push(WORD_OPS[w] ? { k: 'op', v: WORD_OPS[w]!, pos } : { k: 'id', v: w, pos });
+      const op = WORD_OPS.get(w);
+      toks.push(op ? { k: 'op', v: op, pos } : { k: 'id', v: w, pos });
       i += w.length;
       continue;
     }

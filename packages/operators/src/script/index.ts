@@ -17,7 +17,7 @@ export const script: OperatorDefinition = {
     required: ['source'],
     additionalProperties: false,
     properties: {
-      language: { enum: ['javascript'], description: 'Default javascript.' },
+      language: { enum: ['javascript', 'python'], description: 'Default javascript.' },
       source: { type: 'string', minLength: 1, maxLength: 200_000 },
       timeoutMs: { type: 'integer', minimum: 1, maximum: 60_000, description: 'CPU time per batch (default 50).' },
       memoryMb: { type: 'integer', minimum: 1, maximum: 1024, description: 'Memory limit (default 32).' },

@@ -38,7 +38,7 @@ export const transform: OperatorDefinition = {
     type: 'object',
     required: ['ops'],
     additionalProperties: false,
-    properties: { ops: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'object', required: ['op'], properties: { op: { enum: ['set', 'tag', 'removeTags', 'rename', 'convert', 'derive'] } }, oneOf: opSchemas } } },
+    properties: { ops: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'object', required: ['op'], discriminator: { propertyName: 'op' }, oneOf: opSchemas } } },
   },
   inputs: [{ name: 'in', accepts: ['point'] }],
   outputs: [{ name: 'out', type: 'point' }],
