@@ -2,7 +2,7 @@
 // NAB scores at thresholds optimised on the data (as NAB does) and at the thresholds fixed in each
 // detector's config, plus scoring cost per point and state memory per stream.
 // Usage: npm run bench:nab [-- --quick] [-- --detectors novelty,zscore]
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { DETECTORS, NAB_PROFILES, createDetector, nabOptimise, nabScoreAt, type NabSeries } from '@outpost/ml';
 import { loadNab, NAB_ROOT, type NabFile } from './corpus.js';
 import { crossCheck } from './reference.js';
@@ -87,7 +87,7 @@ for (const r of rows) figures[`${r.kind}_nab_standard`] = { value: round(r.optim
 console.log(JSON.stringify({
   bench: 'nab',
   figures,
-  conditions: { quick, files: files.length, windows, points, best_detector: best.kind, timing_runs: reps, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, single_thread: true },
+  conditions: { quick, files: files.length, windows, points, best_detector: best.kind, timing_runs: reps, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, load_avg_1m: round(loadavg()[0] ?? 0), node: process.version, single_thread: true },
 }));
 
 function round(x: number): number { return Math.round(x * 100) / 100; }

@@ -38,7 +38,7 @@ test('artifacts that do not match the schema are rejected with the problems list
     [{ ...good, kind: 'nope' }, /unknown detector kind/],
     [{ ...good, params: { window: -3 } }, /zscore.window must be an integer/],
     [{ ...good, kind: 'iforest', params: {} }, /has no trained model/],
-    [{ ...good, kind: 'iforest', params: {}, model: { sampleSize: 4, features: 4, trees: [{ f: [0], v: [1], l: [5], r: [2] }] } }, /inconsistent node arrays/],
+    [{ ...good, kind: 'iforest', params: {}, model: { sampleSize: 4, features: 4, trees: [{ f: [0], v: [1], l: [5], r: [2], lo: [0], hi: [1] }] } }, /inconsistent node arrays/],
   ];
   for (const [doc, re] of cases) {
     assert.throws(() => parseArtifact(doc), (e: unknown) => isOutpostError(e, 'ERR_ML_ARTIFACT_INVALID') && re.test((e as Error).message), String(re));

@@ -27,12 +27,14 @@ export interface ModelArtifact {
 }
 
 const treeSchema = {
-  type: 'object', additionalProperties: false, required: ['f', 'v', 'l', 'r'],
+  type: 'object', additionalProperties: false, required: ['f', 'v', 'l', 'r', 'lo', 'hi'],
   properties: {
     f: { type: 'array', items: { type: 'integer', minimum: -1 } },
     v: { type: 'array', items: { type: 'number' } },
     l: { type: 'array', items: { type: 'integer', minimum: -1 } },
     r: { type: 'array', items: { type: 'integer', minimum: -1 } },
+    lo: { type: 'array', items: { type: 'number' } },
+    hi: { type: 'array', items: { type: 'number' } },
   },
 } as const;
 
@@ -103,7 +105,7 @@ export function parseArtifact(input: unknown): ModelArtifact {
   }
   for (const [i, t] of (a.model?.trees ?? []).entries()) {
     const n = t.f.length;
-    if (t.v.length !== n || t.l.length !== n || t.r.length !== n || t.l.some((c) => c >= n) || t.r.some((c) => c >= n)) {
+    if (t.v.length !== n || t.l.length !== n || t.r.length !== n || t.lo.length !== n || t.hi.length !== n || t.l.some((c) => c >= n) || t.r.some((c) => c >= n)) {
       throw new OutpostError('ERR_ML_ARTIFACT_INVALID', `model artifact: tree ${i} has inconsistent node arrays`);
     }
   }

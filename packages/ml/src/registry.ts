@@ -68,6 +68,7 @@ export const DETECTORS: readonly DetectorEntry[] = [
       sampleSize: { type: 'number', min: 2, max: 100_000, integer: true, doc: 'rows per tree' },
       trainSize: { type: 'number', min: 2, max: 1_000_000, integer: true, doc: 'rows collected before online training' },
       seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, doc: 'random seed' },
+      retrainEvery: { type: 'number', min: 0, max: 1e9, integer: true, doc: 'refit on the latest rows every N samples (0 = never)' },
     },
     defaults: { ...IFOREST_DEFAULTS }, build: (p, m) => new IForestCore(p as unknown as IForestParams, m),
   },
@@ -75,6 +76,8 @@ export const DETECTORS: readonly DetectorEntry[] = [
     kind: 'novelty', doc: 'Outpost seasonal novelty: rank-based level and season novelty, onsets only', threshold: 0.5, trainable: false,
     params: {
       history: { type: 'number', min: 20, max: 100_000, integer: true, doc: 'samples of history ranked against' },
+      recentHistory: { type: 'number', min: 20, max: 100_000, integer: true, doc: 'samples of the recent regime' },
+      recentWeight: { type: 'number', min: 0, max: 10, doc: 'weight of the recent-regime novelty (0 = off)' },
       seasonWeight: { type: 'number', min: 0, max: 10, doc: 'weight of the seasonal novelty (0 = off)' },
       periodWarmup: { type: 'number', min: 16, max: 100_000, integer: true, doc: 'samples before the season is estimated' },
       acfMin: { type: 'number', min: 0, max: 1, doc: 'autocorrelation needed to accept a season' },

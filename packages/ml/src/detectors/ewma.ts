@@ -15,7 +15,7 @@ export interface EwmaParams {
   warmup: number;
 }
 
-export const EWMA_DEFAULTS: EwmaParams = { alpha: 0.1, beta: 0.02, season: 0, gamma: 0.1, warmup: 30, zRef: 3 };
+export const EWMA_DEFAULTS: EwmaParams = { alpha: 0.01, beta: 0.02, season: 0, gamma: 0.1, warmup: 30, zRef: 3 };
 
 /**
  * Exponentially weighted baseline with an optional additive seasonal profile (Holt-Winters

@@ -3,9 +3,12 @@ import { OutpostError } from '@outpost/contract';
 /**
  * Isolation Forest (Liu, Ting, Zhou 2008) over small feature vectors. Trees are stored flat so a
  * model is plain JSON: per node, `f` = feature index or −1 for a leaf, `v` = split value (or the
- * leaf's sample count), `l`/`r` = child node indices.
+ * leaf's sample count), `l`/`r` = child node indices, `lo`/`hi` = the range of the split feature
+ * among the node's training rows. A value outside that range is isolated at that node: classic
+ * iForest scores any point beyond the training range like the most extreme training point, so a
+ * 60σ spike would look no stranger than the largest normal value.
  */
-export interface IsolationTree { f: number[]; v: number[]; l: number[]; r: number[] }
+export interface IsolationTree { f: number[]; v: number[]; l: number[]; r: number[]; lo: number[]; hi: number[] }
 export interface IsolationForestModel { sampleSize: number; features: number; trees: IsolationTree[] }
 
 /** Average path length of an unsuccessful BST search over n points: the normaliser c(n). */
@@ -37,7 +40,7 @@ export function trainForest(rows: readonly Float64Array[], trees: number, sample
   for (let t = 0; t < trees; t++) {
     const idx = Array.from({ length: rows.length }, (_, i) => i);
     for (let i = 0; i < psi; i++) { const j = i + Math.floor(rand() * (idx.length - i)); [idx[i], idx[j]] = [idx[j]!, idx[i]!]; }
-    const tree: IsolationTree = { f: [], v: [], l: [], r: [] };
+    const tree: IsolationTree = { f: [], v: [], l: [], r: [], lo: [], hi: [] };
     grow(tree, rows, idx.slice(0, psi), 0, maxDepth, dims, rand);
     out.push(tree);
   }
@@ -46,7 +49,7 @@ export function trainForest(rows: readonly Float64Array[], trees: number, sample
 
 function grow(tree: IsolationTree, rows: readonly Float64Array[], ids: number[], depth: number, maxDepth: number, dims: number, rand: () => number): number {
   const node = tree.f.length;
-  tree.f.push(-1); tree.v.push(ids.length); tree.l.push(-1); tree.r.push(-1);
+  tree.f.push(-1); tree.v.push(ids.length); tree.l.push(-1); tree.r.push(-1); tree.lo.push(0); tree.hi.push(0);
   if (ids.length <= 1 || depth >= maxDepth) return node;
   // Pick a feature that still varies among these rows; if none does, this is a leaf.
   const order = Array.from({ length: dims }, (_, i) => i).sort(() => rand() - 0.5);
@@ -57,7 +60,7 @@ function grow(tree: IsolationTree, rows: readonly Float64Array[], ids: number[],
     const split = lo + rand() * (hi - lo);
     const left = ids.filter((i) => rows[i]![f]! < split);
     const right = ids.filter((i) => rows[i]![f]! >= split);
-    tree.f[node] = f; tree.v[node] = split;
+    tree.f[node] = f; tree.v[node] = split; tree.lo[node] = lo; tree.hi[node] = hi;
     tree.l[node] = grow(tree, rows, left, depth + 1, maxDepth, dims, rand);
     tree.r[node] = grow(tree, rows, right, depth + 1, maxDepth, dims, rand);
     return node;
@@ -71,8 +74,14 @@ export function forestScore(model: IsolationForestModel, x: Float64Array): { sco
   for (const t of model.trees) {
     let node = 0;
     let depth = 0;
-    while (t.f[node]! >= 0) { node = x[t.f[node]!]! < t.v[node]! ? t.l[node]! : t.r[node]!; depth++; }
-    total += depth + averagePath(t.v[node]!);
+    let isolated = false;
+    while (t.f[node]! >= 0) {
+      const xv = x[t.f[node]!]!;
+      depth++;
+      if (xv < t.lo[node]! || xv > t.hi[node]!) { isolated = true; break; }
+      node = xv < t.v[node]! ? t.l[node]! : t.r[node]!;
+    }
+    total += isolated ? depth : depth + averagePath(t.v[node]!);
   }
   const meanPath = total / model.trees.length;
   const expected = averagePath(model.sampleSize);

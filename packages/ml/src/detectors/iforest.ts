@@ -11,15 +11,19 @@ export interface IForestParams {
   /** Feature rows collected before training when no trained model is given. */
   trainSize: number;
   seed: number;
+  /** Retrain on the latest `trainSize` rows every this many samples (0 = never; keeps drifting
+   * streams from being judged against an old regime). */
+  retrainEvery: number;
 }
 
-export const IFOREST_DEFAULTS: IForestParams = { window: 30, trees: 50, sampleSize: 256, trainSize: 500, seed: 1 };
+export const IFOREST_DEFAULTS: IForestParams = { window: 30, trees: 25, sampleSize: 256, trainSize: 500, seed: 1, retrainEvery: 0 };
 
-export const IFOREST_FEATURES = ['value', 'change', 'window mean', 'window std'] as const;
+export const IFOREST_FEATURES = ['deviation from window mean', 'change', 'window std'] as const;
 
 /**
- * Isolation Forest scored per window. The feature vector at time t is the value, its change from
- * the previous sample, and the mean and std of the previous `window` samples. Trained either
+ * Isolation Forest scored per window. The feature vector at time t is the value's deviation from
+ * the mean of the previous `window` samples, its change from the previous sample, and the std of
+ * that window: level-free, so a forest trained on history still applies after the level moves. Trained either
  * beforehand (`fitIForest` on history, shipped as a model artifact) or online on the first
  * `trainSize` feature rows of the stream, which then count as warm-up.
  */
@@ -28,7 +32,10 @@ export class IForestCore implements DetectorCore {
   private readonly w: RollingWindow;
   private model: IsolationForestModel | null;
   private readonly pending: Float64Array[] = [];
-  private readonly feat = new Float64Array(4);
+  private readonly feat = new Float64Array(IFOREST_FEATURES.length);
+  private ringPos = 0;
+  private sinceTrain = 0;
+  private generation = 0;
 
   constructor(p: IForestParams, model: IsolationForestModel | null = null) {
     this.p = p;
@@ -48,6 +55,7 @@ export class IForestCore implements DetectorCore {
       featuresInto(this.feat, x, this.w.newest(), m, this.w.std());
       if (this.model) {
         const r = forestScore(this.model, this.feat);
+        if (this.p.retrainEvery > 0) this.collect();
         out = {
           score: r.score,
           label: x >= m ? 'spike' : 'drop',
@@ -65,6 +73,18 @@ export class IForestCore implements DetectorCore {
     return out;
   }
 
+  /** Keeps the latest `trainSize` rows in a ring and refits every `retrainEvery` samples. */
+  private collect(): void {
+    const ring = this.pending;
+    if (ring.length < this.p.trainSize) ring.push(Float64Array.from(this.feat));
+    else ring[this.ringPos]!.set(this.feat);
+    this.ringPos = (this.ringPos + 1) % this.p.trainSize;
+    if (++this.sinceTrain >= this.p.retrainEvery && ring.length >= Math.min(this.p.trainSize, 2)) {
+      this.model = trainForest(ring, this.p.trees, this.p.sampleSize, this.p.seed + ++this.generation);
+      this.sinceTrain = 0;
+    }
+  }
+
   stateBytes(): number {
     const nodes = this.model ? this.model.trees.reduce((a, t) => a + t.f.length, 0) : 0;
     return this.w.stateBytes() + this.pending.length * 32 + nodes * 4 * 8 + 32;
@@ -72,7 +92,7 @@ export class IForestCore implements DetectorCore {
 }
 
 export function featuresInto(out: Float64Array, x: number, prev: number, mean: number, std: number): void {
-  out[0] = x; out[1] = x - prev; out[2] = mean; out[3] = std;
+  out[0] = x - mean; out[1] = x - prev; out[2] = std;
 }
 
 /** Feature rows of a whole series (for training on history); non-finite values are skipped. */
@@ -83,7 +103,7 @@ export function featureRows(values: ArrayLike<number>, window: number): Float64A
     const x = values[i]!;
     if (!Number.isFinite(x)) continue;
     if (w.count >= Math.min(window, 5)) {
-      const f = new Float64Array(4);
+      const f = new Float64Array(IFOREST_FEATURES.length);
       featuresInto(f, x, w.newest(), w.mean(), w.std());
       rows.push(f);
     }

@@ -12,12 +12,16 @@ import { detectPeriod } from './period.js';
  * 2. Seasonal novelty: after `periodWarmup` samples the season is the strongest autocorrelation
  *    peak (≥ `acfMin`), if any; |x − x(t−season)| is then ranked against the history of such
  *    differences the same way (upper tail only), weighted by `seasonWeight`.
- * 3. raw = max of both; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen so far".
- * 4. Onsets only: a score is reported only if it exceeds every score of the previous `suppress`
+ * 3. Recent-level novelty: the same rank score against only the last `recentHistory` samples,
+ *    weighted by `recentWeight` < 1, so it counts only for a clear break from the recent regime.
+ * 4. raw = max of the three; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen".
+ * 5. Onsets only: a score is reported only if it exceeds every score of the previous `suppress`
  *    samples, otherwise 0. NAB (and operators) want the first sign of a change, not a long run.
  */
 export interface NoveltyParams {
   history: number;
+  recentHistory: number;
+  recentWeight: number;
   seasonWeight: number;
   periodWarmup: number;
   acfMin: number;
@@ -30,7 +34,7 @@ export interface NoveltyParams {
 
 /** The fixed configuration used for every stream and reported by `npm run bench:nab`. */
 export const NOVELTY_DEFAULTS: NoveltyParams = {
-  history: 5000, seasonWeight: 0.7, periodWarmup: 700, acfMin: 0.3, maxPeriod: 2000,
+  history: 5000, recentHistory: 1000, recentWeight: 0.6, seasonWeight: 0.7, periodWarmup: 700, acfMin: 0.3, maxPeriod: 2000,
   suppress: 200, driftWindow: 6, warmup: 100,
 };
 
@@ -48,7 +52,8 @@ function levelNovelty(w: SortedWindow, x: number, twoSided: boolean): number {
 export class NoveltyCore implements DetectorCore {
   private readonly p: NoveltyParams;
   private readonly vals: SortedWindow;
-  private readonly recent: RollingWindow;
+  private readonly recentVals: SortedWindow;
+  private readonly recentScores: RollingWindow;
   private readonly shortMean: RollingWindow;
   private season = 0;
   private seasonRing: Float64Array | null = null;
@@ -58,7 +63,8 @@ export class NoveltyCore implements DetectorCore {
   constructor(p: NoveltyParams) {
     this.p = p;
     this.vals = new SortedWindow(p.history);
-    this.recent = new RollingWindow(Math.max(2, p.suppress));
+    this.recentVals = new SortedWindow(Math.max(2, p.recentHistory));
+    this.recentScores = new RollingWindow(Math.max(2, p.suppress));
     this.shortMean = new RollingWindow(Math.max(2, p.driftWindow));
   }
 
@@ -77,6 +83,7 @@ export class NoveltyCore implements DetectorCore {
       out = this.judge(x, 0, NaN);
     }
     this.vals.push(x);
+    this.recentVals.push(x);
     if (this.n + 1 === p.periodWarmup) this.startSeason();
     if (this.seasonRing) this.seasonRing[this.n % this.season] = x;
     this.n++;
@@ -85,17 +92,21 @@ export class NoveltyCore implements DetectorCore {
 
   private judge(x: number, cSeason: number, seasonRef: number): CoreResult {
     const cLevel = levelNovelty(this.vals, x, true);
-    const raw = Math.max(cLevel, cSeason);
+    const cRecent = this.recentVals.count >= 20 ? this.p.recentWeight * levelNovelty(this.recentVals, x, true) : 0;
+    const raw = Math.max(cLevel, cSeason, cRecent);
     let score = this.n < this.p.warmup ? 0 : raw / (1 + raw);
-    const recentMax = this.recent.count > 0 ? this.recent.max() : 0;
-    this.recent.push(score);
+    const recentMax = this.recentScores.count > 0 ? this.recentScores.max() : 0;
+    this.recentScores.push(score);
     if (score <= recentMax) score = 0;
     const median = this.vals.median();
     const m = this.shortMean.mean();
     const sustained = m > this.vals.quantile(0.99) || m < this.vals.quantile(0.01);
     let label: AnomalyLabel;
     let explanation: string;
-    if (cSeason > cLevel) {
+    if (cRecent > cLevel && cRecent > cSeason) {
+      label = sustained ? 'drift' : x >= this.recentVals.median() ? 'spike' : 'drop';
+      explanation = `value breaks from the last ${this.recentVals.count} samples (${x >= this.recentVals.median() ? 'above' : 'below'} ${pct(Math.min(1, (cRecent / this.p.recentWeight + 1) / 2))} of them)${sustained ? ', sustained' : ''}`;
+    } else if (cSeason > cLevel) {
       label = x >= seasonRef ? 'spike' : 'drop';
       explanation = `value ${x >= seasonRef ? 'above' : 'below'} its level one season (${this.season} samples) ago by more than ${pct(cSeason / this.p.seasonWeight)} of past seasonal differences`;
     } else {
@@ -119,7 +130,7 @@ export class NoveltyCore implements DetectorCore {
   }
 
   stateBytes(): number {
-    return this.vals.stateBytes() + this.recent.stateBytes() + this.shortMean.stateBytes()
+    return this.vals.stateBytes() + this.recentVals.stateBytes() + this.recentScores.stateBytes() + this.shortMean.stateBytes()
       + (this.seasonRing?.byteLength ?? 0) + (this.seasonDiffs?.stateBytes() ?? 0) + 4 * 8;
   }
 }

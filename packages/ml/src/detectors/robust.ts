@@ -38,7 +38,8 @@ export class RobustCore implements DetectorCore {
 
   private mad(x: number): CoreResult {
     const med = this.w.median();
-    const s = MAD_TO_SIGMA * this.w.mad();
+    // MAD is 0 when over half the window is one value (idle CPU, counters); fall back to std.
+    const s = MAD_TO_SIGMA * this.w.mad() || this.w.window.std();
     const z = s > 0 ? (x - med) / s : x === med ? 0 : Math.sign(x - med) * Infinity;
     return {
       score: sigmaScore(z, this.p.zRef),
@@ -50,7 +51,8 @@ export class RobustCore implements DetectorCore {
   private iqr(x: number): CoreResult {
     const q1 = this.w.quantile(0.25);
     const q3 = this.w.quantile(0.75);
-    const iqr = q3 - q1;
+    // IQR is 0 when over half the window is one value; fall back to the std-equivalent IQR.
+    const iqr = q3 - q1 || 1.349 * this.w.window.std();
     const lo = q1 - this.p.fence * iqr;
     const hi = q3 + this.p.fence * iqr;
     const beyond = x > hi ? x - hi : x < lo ? x - lo : 0;

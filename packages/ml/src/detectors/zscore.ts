@@ -9,7 +9,7 @@ export interface ZScoreParams {
   zRef: number;
 }
 
-export const ZSCORE_DEFAULTS: ZScoreParams = { window: 120, zRef: 3 };
+export const ZSCORE_DEFAULTS: ZScoreParams = { window: 1000, zRef: 3 };
 
 /** Classic z-score against the rolling mean and standard deviation of the previous window. */
 export class ZScoreCore implements DetectorCore {
