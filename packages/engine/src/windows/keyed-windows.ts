@@ -32,11 +32,17 @@ export const AddOutcome = { Ok: 0, Late: 1, KeyLimit: 2, Future: 3 } as const;
 export type AddOutcome = (typeof AddOutcome)[keyof typeof AddOutcome];
 
 interface Win { start: number; acc: Accumulator; revision: number; dirty: boolean; queued: boolean }
-interface KeyState { device: string; metric: string; unit: string | undefined; wm: number; nextCheck: number; wins: Win[] }
+interface KeyState { device: string; metric: string; unit: string | undefined; wm: number; lastTs: number; nextCheck: number; wins: Win[] }
 
 export class KeyedWindows {
   private readonly byDevice = new Map<string, Map<string, KeyState>>();
   private keyCount = 0;
+  /**
+   * Watermarks of recently forgotten keys (insertion-ordered, capped at maxKeys), so a straggler
+   * for a key whose windows were closed and dropped is still recognised as late instead of
+   * reopening — and overwriting — a window that was already written.
+   */
+  private readonly forgotten = new Map<string, number>();
   private readonly pending: { st: KeyState; win: Win }[] = [];
   private readonly idleMs: number;
   private lastTick = -Infinity;
@@ -58,7 +64,10 @@ export class KeyedWindows {
     if (st === undefined) {
       if (this.keyCount >= this.o.maxKeys) { this.counters.keyLimit++; return AddOutcome.KeyLimit; }
       if (metrics === undefined) this.byDevice.set(p.device, (metrics = new Map()));
-      st = { device: p.device, metric: p.metric, unit: p.unit, wm: -Infinity, nextCheck: Infinity, wins: [] };
+      const fkey = `${p.device}\u0000${p.metric}`;
+      const oldWm = this.forgotten.get(fkey);
+      if (oldWm !== undefined) this.forgotten.delete(fkey);
+      st = { device: p.device, metric: p.metric, unit: p.unit, wm: oldWm ?? -Infinity, lastTs: -Infinity, nextCheck: Infinity, wins: [] };
       metrics.set(p.metric, st);
       this.keyCount++;
     }
@@ -75,6 +84,7 @@ export class KeyedWindows {
     }
     if (!accepted) { this.counters.late++; return AddOutcome.Late; }
     if (p.unit !== undefined) st.unit = p.unit;
+    if (ts > st.lastTs) st.lastTs = ts;
     if (ts > wm) {
       st.wm = ts;
       if (ts >= st.nextCheck) this.advance(st);
@@ -106,7 +116,13 @@ export class KeyedWindows {
     for (const [device, metrics] of this.byDevice) {
       for (const [metric, st] of metrics) {
         if (wm > st.wm) { st.wm = wm; this.advance(st); }
-        if (st.wins.length === 0 && st.wm + this.o.latenessMs + this.o.sizeMs < wm) { metrics.delete(metric); this.keyCount--; }
+        // Forget a key once its last real point is older than any window it could still reopen.
+        if (st.wins.length === 0 && st.lastTs + this.o.latenessMs + this.o.sizeMs < wm) {
+          metrics.delete(metric);
+          this.keyCount--;
+          this.forgotten.set(`${device}\u0000${metric}`, st.wm);
+          if (this.forgotten.size > this.o.maxKeys) this.forgotten.delete(this.forgotten.keys().next().value!);
+        }
       }
       if (metrics.size === 0) this.byDevice.delete(device);
     }
