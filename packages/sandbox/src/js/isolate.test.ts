@@ -231,3 +231,21 @@ test('bad specs are refused with ERR_SCRIPT_INVALID before running anything', as
     (e) => isOutpostError(e, 'ERR_SCRIPT_INVALID') && /language/.test(e.message),
   );
 });
+
+test('blocking waits, large buffers, string doubling, termination swallowing and WebAssembly memory are contained', async () => {
+  const cases: Record<string, [string, string[]]> = {
+    atomicsWait: ['Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);', ['timeout', 'cpu']],
+    oneHugeBuffer: ['new ArrayBuffer(1024 * 1024 * 1024);', ['runtime', 'memory']],
+    manyBuffers: ['const a = []; for (;;) a.push(new ArrayBuffer(16 * 1024 * 1024));', ['runtime', 'memory']],
+    stringDoubling: ["let s = 'x'; for (;;) s += s;", ['runtime', 'memory']],
+    swallowTermination: ['for (;;) { try { for (;;) {} } catch (e) {} finally { continue; } }', ['timeout', 'cpu']],
+    wasmMemory: ['const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); for (;;) m.grow(100);', ['runtime', 'memory', 'cpu', 'timeout']],
+  };
+  for (const [name, [body, reasons]] of Object.entries(cases)) {
+    const s = await js(`function process(p) { ${body} return p; }`, { timeoutMs: 300, cpuTimeMs: 300, memoryMb: 32 });
+    const reason = failed(await s.run(pt(1))).reason;
+    assert.ok(reasons.includes(reason), `${name}: ${reason}`);
+    await s.close();
+  }
+  assert.ok(process.memoryUsage().rss < 1024 * 1024 * 1024, 'host memory stayed bounded');
+});
