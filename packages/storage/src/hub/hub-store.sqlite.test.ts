@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tempDir } from '@outpost/testing';
+import { HubStore } from './store.js';
+import { hubStoreConformance } from './conformance.js';
+
+test('HubStore conformance on SQLite', async (t) => {
+  const tmp = tempDir('outpost-hubstore-');
+  t.after(tmp.cleanup);
+  let n = 0;
+  await hubStoreConformance(t, () => HubStore.open({ kind: 'sqlite', path: `${tmp.dir}/hub-${n++}.db` }));
+});
+
+test('migrations are idempotent on an existing SQLite file', async (t) => {
+  const tmp = tempDir('outpost-hubstore-');
+  t.after(tmp.cleanup);
+  const path = `${tmp.dir}/hub.db`;
+  const first = await HubStore.migrate({ kind: 'sqlite', path });
+  const second = await HubStore.migrate({ kind: 'sqlite', path });
+  assert.deepEqual(first.applied, ['0001_tenancy', '0002_fleet', '0003_timeseries']);
+  assert.deepEqual(second.applied, []);
+});

@@ -1,0 +1,50 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The hub's tables, shared by the SQLite and PostgreSQL adapters through Kysely. Portable
+ * choices: ids are text, times are epoch-ms `bigint`, booleans are absent (nullable times say
+ * "when" instead), JSON is stored as text and parsed by the repositories.
+ */
+export interface HubTables {
+  hub_settings: { key: string; value: string };
+  orgs: { id: string; name: string; created_at: number };
+  users: { id: string; org_id: string; email: string; password_hash: string; role: string; created_at: number };
+  sessions: { token_hash: string; user_id: string; expires_at: number; created_at: number };
+  api_keys: {
+    id: string; org_id: string; name: string; prefix: string; secret_hash: string; scopes: string;
+    created_by: string; created_at: number; revoked_at: number | null; last_used_at: number | null; expires_at: number | null;
+  };
+  audit_log: {
+    seq: Generated<number>; org_id: string; actor: string; action: string; entity: string; entity_id: string;
+    before: string | null; after: string | null; at: number;
+  };
+  registration_tokens: {
+    id: string; org_id: string; prefix: string; secret_hash: string; device_type_id: string | null;
+    expires_at: number; used_at: number | null; used_by_device: string | null; created_by: string; created_at: number;
+  };
+  device_types: { id: string; org_id: string; name: string; metrics: string; config_version: number | null; created_at: number };
+  devices: {
+    id: string; org_id: string; hardware_id: string; name: string; type_id: string | null;
+    location: string | null; metadata: string; state: string; credential_prefix: string; credential_hash: string;
+    config_version: number | null; last_seen_at: number | null; last_heartbeat: string | null;
+    applied_config: string | null; config_error: string | null; created_at: number; updated_at: number;
+  };
+  device_labels: { device_id: string; org_id: string; kind: string; value: string };
+  heartbeats: { device_id: string; org_id: string; at: number; status: string; body: string };
+  device_logs: { device_id: string; org_id: string; at: number; level: string; msg: string };
+  configs: {
+    org_id: string; target_kind: string; target_id: string; version: number; body: string;
+    created_by: string; created_at: number; note: string | null;
+  };
+  assignments: {
+    id: string; org_id: string; target_kind: string; target_id: string; artifact_kind: string;
+    name: string; version: string; created_at: number;
+  };
+  deployments: { assignment_id: string; device_id: string; org_id: string; status: string; reason: string | null; updated_at: number };
+  ingest_batches: {
+    id: string; org_id: string; source: string; status: string; points: number; stored: number;
+    error: string | null; archive_key: string | null; received_at: number; done_at: number | null;
+  };
+  points: { org_id: string; device_id: string; metric: string; ts: number; value: number | null; unit: string | null };
+  rollups_1m: { org_id: string; device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number };
+}

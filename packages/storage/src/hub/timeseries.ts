@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import type { HubTables } from './schema.js';
+
+export interface HubPoint { deviceId: string; metric: string; ts: number; value: number | null; unit: string | null }
+export type BatchStatus = 'received' | 'stored' | 'failed';
+export interface IngestBatch {
+  id: string; orgId: string; source: string; status: BatchStatus; points: number; stored: number;
+  error: string | null; archiveKey: string | null; receivedAt: number; doneAt: number | null;
+}
+export interface RollupRow { bucket: number; count: number; min: number; max: number; avg: number }
+
+const MINUTE = 60_000;
+/** Rows per INSERT: 6 columns x 1000 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
+const CHUNK = 1000;
+
+const toBatch = (r: HubTables['ingest_batches']): IngestBatch => ({
+  id: r.id, orgId: r.org_id, source: r.source, status: r.status as BatchStatus, points: r.points, stored: r.stored,
+  error: r.error, archiveKey: r.archive_key, receivedAt: r.received_at, doneAt: r.done_at,
+});
+
+/** Ingest batches, raw points (deduplicated by device, metric, ts) and 1-minute rollups kept in step. */
+export class TimeSeriesRepo {
+  constructor(private readonly db: Kysely<HubTables>) {}
+
+  async createBatch(b: { id: string; orgId: string; source: string; points: number; archiveKey: string | null }, at: number): Promise<IngestBatch> {
+    const row = { id: b.id, org_id: b.orgId, source: b.source, status: 'received', points: b.points, stored: 0, error: null, archive_key: b.archiveKey, received_at: at, done_at: null };
+    await this.db.insertInto('ingest_batches').values(row).execute();
+    return toBatch(row);
+  }
+
+  async finishBatch(id: string, r: { status: 'stored' | 'failed'; stored: number; error: string | null }, at: number): Promise<void> {
+    await this.db.updateTable('ingest_batches').set({ status: r.status, stored: r.stored, error: r.error, done_at: at }).where('id', '=', id).execute();
+  }
+
+  async getBatch(orgId: string, id: string): Promise<IngestBatch | undefined> {
+    const r = await this.db.selectFrom('ingest_batches').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return r && toBatch(r);
+  }
+
+  /**
+   * Store points of one org in one transaction; duplicates (same device, metric, ts) are ignored
+   * and do not count twice in the rollups. Returns how many were new.
+   */
+  async writePoints(orgId: string, points: readonly HubPoint[]): Promise<number> {
+    if (points.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      let inserted = 0;
+      const buckets = new Map<string, { device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number }>();
+      for (let i = 0; i < points.length; i += CHUNK) {
+        const chunk = points.slice(i, i + CHUNK).map((p) => ({ org_id: orgId, device_id: p.deviceId, metric: p.metric, ts: p.ts, value: p.value, unit: p.unit }));
+        const fresh = await trx.insertInto('points').values(chunk).onConflict((oc) => oc.columns(['device_id', 'metric', 'ts']).doNothing())
+          .returning(['device_id', 'metric', 'ts', 'value']).execute();
+        inserted += fresh.length;
+        for (const p of fresh) {
+          if (p.value === null) continue;
+          const bucket = Math.floor(Number(p.ts) / MINUTE) * MINUTE;
+          const key = `${p.device_id}\u0000${p.metric}\u0000${bucket}`;
+          const b = buckets.get(key);
+          if (b) { b.count++; b.sum += p.value; b.min = Math.min(b.min, p.value); b.max = Math.max(b.max, p.value); }
+          else buckets.set(key, { device_id: p.device_id, metric: p.metric, bucket, count: 1, sum: p.value, min: p.value, max: p.value });
+        }
+      }
+      const rows = [...buckets.values()].map((b) => ({ org_id: orgId, ...b }));
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await trx.insertInto('rollups_1m').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['device_id', 'metric', 'bucket']).doUpdateSet({
+          count: sql`rollups_1m.count + excluded.count`,
+          sum: sql`rollups_1m.sum + excluded.sum`,
+          min: sql`case when excluded.min < rollups_1m.min then excluded.min else rollups_1m.min end`,
+          max: sql`case when excluded.max > rollups_1m.max then excluded.max else rollups_1m.max end`,
+        })).execute();
+      }
+      return inserted;
+    });
+  }
+
+  async points(orgId: string, q: { deviceId: string; metric: string; from: number; to: number; limit: number }): Promise<HubPoint[]> {
+    const rows = await this.db.selectFrom('points').select(['device_id', 'metric', 'ts', 'value', 'unit'])
+      .where('org_id', '=', orgId).where('device_id', '=', q.deviceId).where('metric', '=', q.metric)
+      .where('ts', '>=', q.from).where('ts', '<', q.to).orderBy('ts').limit(q.limit).execute();
+    return rows.map((r) => ({ deviceId: r.device_id, metric: r.metric, ts: Number(r.ts), value: r.value, unit: r.unit }));
+  }
+
+  /**
+   * Aggregates per bucket of `bucketMs`. Whole minutes read the 1-minute rollups (cheap for long
+   * ranges); finer buckets aggregate raw points.
+   */
+  async rollups(orgId: string, q: { deviceId: string; metric: string; from: number; to: number; bucketMs: number }): Promise<RollupRow[]> {
+    const step = sql.lit(Math.max(1, Math.trunc(q.bucketMs)));
+    const fromRollups = q.bucketMs % MINUTE === 0;
+    const rows = fromRollups
+      ? await this.db.selectFrom('rollups_1m')
+        .select([
+          sql<number>`(bucket / ${step}) * ${step}`.as('b'), sql<number>`sum(count)`.as('count'),
+          sql<number>`min(min)`.as('min'), sql<number>`max(max)`.as('max'), sql<number>`sum(sum)`.as('sum'),
+        ])
+        .where('org_id', '=', orgId).where('device_id', '=', q.deviceId).where('metric', '=', q.metric)
+        .where('bucket', '>=', Math.floor(q.from / MINUTE) * MINUTE).where('bucket', '<', q.to)
+        .groupBy(sql`(bucket / ${step}) * ${step}`).orderBy('b').execute()
+      : await this.db.selectFrom('points')
+        .select([
+          sql<number>`(ts / ${step}) * ${step}`.as('b'), sql<number>`count(value)`.as('count'),
+          sql<number>`min(value)`.as('min'), sql<number>`max(value)`.as('max'), sql<number>`sum(value)`.as('sum'),
+        ])
+        .where('org_id', '=', orgId).where('device_id', '=', q.deviceId).where('metric', '=', q.metric)
+        .where('ts', '>=', q.from).where('ts', '<', q.to).where('value', 'is not', null)
+        .groupBy(sql`(ts / ${step}) * ${step}`).orderBy('b').execute();
+    return rows.map((r) => {
+      const count = Number(r.count);
+      return { bucket: Number(r.b), count, min: Number(r.min), max: Number(r.max), avg: count ? Number(r.sum) / count : 0 };
+    });
+  }
+}
