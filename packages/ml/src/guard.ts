@@ -11,6 +11,7 @@ export interface GuardOptions {
 export const DEFAULT_GUARD: GuardOptions = { missingWindow: 60, stuckRun: 30 };
 
 const INTERVAL_RING = 15;
+const MISSING_BASE_ALPHA = 0.01;
 
 /**
  * Wraps a value-only core with the time-and-quality rules shared by all detectors:
@@ -32,6 +33,7 @@ export class GuardedDetector implements Detector {
   private readonly missingRing: Uint8Array;
   private missingHead = 0;
   private missingInWindow = 0;
+  private missingBase = 0;
   private lastValue = NaN;
   private run = 0;
   private longestRun = 0;
@@ -90,15 +92,22 @@ export class GuardedDetector implements Detector {
   }
 
   private markSlot(missing: 0 | 1): void {
+    this.missingBase += MISSING_BASE_ALPHA * (missing - this.missingBase);
     this.missingInWindow += missing - this.missingRing[this.missingHead]!;
     this.missingRing[this.missingHead] = missing;
     this.missingHead = (this.missingHead + 1) % this.missingRing.length;
   }
 
+  /**
+   * Score = how far the current missing rate exceeds this stream's usual one (an exponential
+   * average over ~500 slots): a stream that always has gaps does not alarm on every gap.
+   */
   private missingOutput(what: string): AnomalyOutput {
     const w = this.missingRing.length;
+    const rate = this.missingInWindow / w;
+    const base = Math.min(this.missingBase, 0.999);
     return {
-      score: this.missingInWindow / w,
+      score: Math.max(0, rate - base) / (1 - base),
       label: 'missingness',
       explanation: `${what}; ${this.missingInWindow} of the last ${w} samples missing`,
     };
