@@ -1,9 +1,26 @@
-import { Port, Section, Str } from './kinds.js';
+import { Int, Port, Section, Str, StringEnum } from './kinds.js';
 import { LogSection } from './gateway.js';
+
+const HubDbSection = Section({
+  kind: StringEnum(['sqlite', 'postgres'] as const, { default: 'sqlite', description: 'Storage engine: sqlite (embedded, default) or postgres (at scale).' }),
+  path: Str({ minLength: 1, default: 'hub.db', description: 'SQLite database file; relative paths resolve against hub.dataDir.' }),
+  url: Str({ minLength: 1, default: 'postgres://postgres@127.0.0.1:5432/outpost', description: 'PostgreSQL connection URL (used when kind is postgres).' }),
+  schema: Str({ minLength: 1, default: 'public', pattern: '^[a-z_][a-z0-9_]*$', description: 'PostgreSQL schema for the hub\'s tables (created if absent).' }),
+}, { description: 'Hub storage (metadata and time series).' });
+
+const HubAuthSection = Section({
+  sessionTtlS: Int({ minimum: 60, default: 86_400, description: 'Lifetime of a user session, seconds.' }),
+  deviceTokenTtlS: Int({ minimum: 60, default: 3_600, description: 'Lifetime of a device\'s short-lived token, seconds; renewed through the heartbeat.' }),
+  rateLimitPerMinute: Int({ minimum: 1, default: 600, description: 'Requests per minute per API key, device or (unauthenticated) address.' }),
+}, { description: 'Sessions, device tokens and rate limits.' });
 
 export const HubSection = Section({
   host: Str({ minLength: 1, default: '127.0.0.1', description: 'Bind address of the hub HTTP API.' }),
   port: Port(8080, { description: 'Port of the hub HTTP API.' }),
   dataDir: Str({ minLength: 1, default: './.outpost/hub', description: 'Folder for the hub\'s data. Relative paths resolve against the working directory.' }),
+  maxBodyBytes: Int({ minimum: 1024, default: 4 * 1024 * 1024, description: 'Largest accepted request body, bytes; larger bodies get 413.' }),
+  heartbeatIntervalS: Int({ minimum: 1, default: 30, description: 'Heartbeat period asked of gateways; a device is offline after 3 missed beats.' }),
+  db: HubDbSection,
+  auth: HubAuthSection,
   log: LogSection,
 }, { description: 'The hub: control plane and API.' });
