@@ -108,7 +108,13 @@ export class SandboxedScript implements ScriptRunner {
     } catch (e) {
       return this.fail({ reason: 'invalid-output', message: `the input cannot be serialised: ${String(e)}` }, [], t0);
     }
-    const outcome = await this.backend.invoke(request);
+    let outcome;
+    try {
+      outcome = await this.backend.invoke(request);
+    } catch (e) {
+      // A backend bug or a native failure must still be a result, never a rejected call.
+      return this.fail({ reason: 'crashed', message: (e as Error)?.message ?? String(e), ...((e as Error)?.stack ? { stack: (e as Error).stack as string } : {}) }, [], t0);
+    }
     if (!outcome.ok) return this.fail(outcome.error, [], t0);
     const parsed = parseReply(outcome.reply, this.limits);
     this.forwardLogs(parsed.logs);
