@@ -107,7 +107,8 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
         });
       });
       c.on('error', (err) => state.set(state.current === 'connecting' ? 'connecting' : 'degraded', err));
-      c.on('offline', () => { if (state.current !== 'stopped') state.set('degraded', new Error(`${name}: broker ${options.url} unreachable; reconnecting`)); });
+      // A drop we caused (store refusal) keeps its reason; only an unexpected drop reports the broker.
+      c.on('offline', () => { if (state.current === 'running') state.set('degraded', new Error(`${name}: broker ${options.url} unreachable; reconnecting`)); });
     },
     async stop() {
       const c = client;

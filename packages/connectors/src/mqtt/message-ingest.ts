@@ -21,9 +21,6 @@ export interface MqttIngestStats {
   refused: number;
 }
 
-/** A dead letter keeps at most this much of a rejected payload: a 10 MB payload must not become a 10 MB row. */
-const RAW_KEEP_BYTES = 4096;
-
 /**
  * Turns one MQTT message into an ingest call. The returned promise resolves once everything the
  * message produced (points or a dead letter) is committed — only then may the connector send
@@ -75,8 +72,8 @@ export class MqttMessageIngest {
   }
 
   private async reject(topic: string, payload: Buffer, receivedAt: number, reject: Reject): Promise<void> {
-    const raw = payload.length > RAW_KEEP_BYTES ? payload.subarray(0, RAW_KEEP_BYTES) : payload;
-    await this.ingestor.rejectInput({ source: 'mqtt', origin: topic, raw, receivedAt }, reject);
+    // The store keeps a bounded prefix of `raw` (and its full size), so a 10 MB payload stays cheap.
+    await this.ingestor.rejectInput({ source: 'mqtt', origin: topic, raw: payload, receivedAt }, reject);
     const r = this.counters.inputsRejected;
     r[reject.reason] = (r[reject.reason] ?? 0) + 1;
   }

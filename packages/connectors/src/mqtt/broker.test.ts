@@ -1,0 +1,133 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, Socket } from 'node:net';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
+import { isOutpostError } from '@outpost/contract';
+import { waitFor } from '@outpost/testing';
+import { createMqttBrokerSource, type MqttBrokerOptions } from './broker.js';
+import { fillStore, openTestGateway, type TestStoreOptions } from './test-gateway.js';
+
+async function startBroker(t: TestContext, opts: Partial<MqttBrokerOptions> = {}, storeOptions?: TestStoreOptions) {
+  const gw = openTestGateway(t, storeOptions);
+  const broker = createMqttBrokerSource({ ingestor: gw.ingestor, port: 0, ...opts });
+  await broker.start();
+  t.after(() => broker.stop());
+  return { ...gw, broker, url: `mqtt://127.0.0.1:${broker.address().port}` };
+}
+
+async function client(t: TestContext, url: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  const c = await connectAsync(url, { reconnectPeriod: 0, ...opts });
+  t.after(() => c.endAsync(true));
+  return c;
+}
+
+test('QoS 1: when PUBACK arrives the points are already in SQLite (every payload shape)', async (t) => {
+  const { broker, url, store } = await startBroker(t);
+  const c = await client(t, url);
+  const ts = Date.now() - 1000;
+  await c.publishAsync('outpost/v1/inv-1/telemetry', JSON.stringify({ metric: 'temperature', ts, value: 41.5, unit: 'degC' }), { qos: 1 });
+  assert.deepEqual(store.queryPoints({ device: 'inv-1', metric: 'temperature' }).map((p) => p.value), [41.5]);
+
+  await c.publishAsync('site/plant-a/scada/pump-2/telemetry', JSON.stringify({ ts, flow: 12.5, running: true }), { qos: 1 });
+  const pump = store.queryPoints({ device: 'pump-2' });
+  assert.deepEqual(pump.map((p) => [p.metric, p.value]).sort(), [['flow', 12.5], ['running', true]]);
+  assert.equal(pump[0]!.tags?.site, 'plant-a');
+
+  const batch = Array.from({ length: 100 }, (_, i) => ({ metric: 'power', ts: ts + i, value: i }));
+  await c.publishAsync('outpost/v1/inv-2/telemetry', JSON.stringify(batch), { qos: 1 });
+  assert.equal(store.queryPoints({ device: 'inv-2', metric: 'power', limit: 1000 }).length, 100);
+  assert.equal(broker.stats().pointsAccepted, 103);
+  assert.equal(broker.status().state, 'running');
+});
+
+test('bad input: each message is rejected with its reason, dead-lettered, acknowledged, and the broker keeps serving', async (t) => {
+  const { broker, url, store } = await startBroker(t);
+  const c = await client(t, url);
+  const topic = 'outpost/v1/bad-1/telemetry';
+  const huge = Buffer.alloc(10 * 1024 * 1024, 0x20);
+  const many = JSON.stringify(Array.from({ length: 100_000 }, (_, i) => ({ metric: 'm', value: i })));
+  await c.publishAsync(topic, '{"metric":"a","value": }', { qos: 1 });
+  await c.publishAsync(topic, '{"metric":"a","value":NaN}', { qos: 1 });
+  await c.publishAsync(topic, '{"metric":"a","value":Infinity}', { qos: 1 });
+  await c.publishAsync(topic, '', { qos: 1 });
+  await c.publishAsync(topic, '[1,2,3]', { qos: 1 });
+  await c.publishAsync(topic, huge, { qos: 1 });
+  await c.publishAsync(topic, many, { qos: 1 });
+  await c.publishAsync('factory/unknown/topic', '{"metric":"a","value":1}', { qos: 1 });
+  assert.deepEqual(broker.stats().inputsRejected, { malformed_json: 3, bad_shape: 2, too_large: 2, unknown_topic: 1 });
+  const letters = store.deadLetters({ limit: 100 });
+  assert.deepEqual(letters.map((d) => d.reason).sort(), ['bad_shape', 'bad_shape', 'malformed_json', 'malformed_json', 'malformed_json', 'too_large', 'too_large', 'unknown_topic']);
+  assert.ok(letters.some((d) => /position 22/.test(d.message)), 'malformed JSON names the position');
+  assert.equal(store.queryPoints({ device: 'bad-1' }).length, 0);
+
+  // Per-point problems (wrong types, strings, "NaN") are the ingestor's: counted per point, the rest kept.
+  const ts = Date.now() - 1000;
+  await c.publishAsync(topic, JSON.stringify({ ts, good: 1.5, text: 'NaN', obj: { a: 1 }, list: [1] }), { qos: 1 });
+  const stats = broker.stats();
+  assert.equal(stats.pointsAccepted + stats.pointsRejected, 4);
+  assert.ok(stats.pointsRejected >= 2, 'object and array values are rejected');
+  assert.deepEqual(store.queryPoints({ device: 'bad-1', metric: 'good' }).map((p) => p.value), [1.5]);
+  assert.equal(broker.status().state, 'running');
+});
+
+test('store full: no PUBACK, the publisher is dropped and redelivers; nothing is lost once space returns', async (t) => {
+  const { broker, url, store } = await startBroker(t, {}, { hardCapMb: 1 });
+  fillStore(store);
+  const c = await client(t, url, { reconnectPeriod: 50 });
+  let acked = false;
+  const ts = Date.now() - 1000;
+  const published = c.publishAsync('outpost/v1/full-1/telemetry', JSON.stringify({ metric: 'kept', ts, value: 7 }), { qos: 1 }).then(() => { acked = true; });
+  // Refused, dropped, redelivered on reconnect, refused again: the client really retransmits.
+  await waitFor(() => broker.stats().refused >= 2, { what: 'the refused message to be redelivered', timeoutMs: 10_000 });
+  assert.equal(acked, false, 'no PUBACK while the store is full');
+  assert.equal(broker.status().state, 'degraded');
+  assert.match(broker.status().error ?? '', /store is full/);
+
+  store.db.pragma('max_page_count = 1000000'); // space is available again
+  await published;
+  assert.deepEqual(store.queryPoints({ device: 'full-1' }).map((p) => p.value), [7]);
+  assert.equal(broker.status().state, 'running');
+});
+
+test('a client that disconnects mid-publish changes nothing; the broker keeps serving others', async (t) => {
+  const { broker, url, store } = await startBroker(t);
+  const port = broker.address().port;
+  const raw = new Socket();
+  await new Promise<void>((r) => raw.connect(port, '127.0.0.1', r));
+  const connack = new Promise<Buffer>((r) => raw.once('data', r));
+  raw.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'half-publisher', clean: true, keepalive: 30 }));
+  assert.equal((await connack)[0], 0x20, 'CONNACK');
+  const publish = generate({ cmd: 'publish', topic: 'outpost/v1/half/telemetry', payload: Buffer.from('{"metric":"a","value":1}'), qos: 1, messageId: 7, dup: false, retain: false });
+  raw.write(publish.subarray(0, Math.floor(publish.length / 2)));
+  await waitFor(() => broker.stats().clients === 1, { what: 'raw client registered' });
+  raw.destroy();
+  await waitFor(() => broker.stats().clients === 0, { what: 'broker to drop the half-published client' });
+
+  const c = await client(t, url);
+  await c.publishAsync('outpost/v1/whole/telemetry', '{"metric":"a","value":2}', { qos: 1 });
+  assert.equal(store.queryPoints({ device: 'half' }).length, 0);
+  assert.equal(store.queryPoints({ device: 'whole' }).length, 1);
+  assert.equal(broker.stats().messages, 1);
+});
+
+test('username/password: wrong credentials are refused, right ones publish', async (t) => {
+  const { url, store } = await startBroker(t, { auth: { username: 'dev', password: 's3cret' } });
+  await assert.rejects(connectAsync(url, { username: 'dev', password: 'wrong', reconnectPeriod: 0 }), /Bad username or password/);
+  await assert.rejects(connectAsync(url, { reconnectPeriod: 0 }), /Bad username or password/);
+  const c = await client(t, url, { username: 'dev', password: 's3cret' });
+  await c.publishAsync('outpost/v1/auth-1/telemetry', '{"metric":"a","value":1}', { qos: 1 });
+  assert.equal(store.queryPoints({ device: 'auth-1' }).length, 1);
+});
+
+test('a taken port fails with ERR_PORT_IN_USE naming the port', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => blocker.close(() => r())));
+  const port = (blocker.address() as { port: number }).port;
+  const { ingestor } = openTestGateway(t);
+  const broker = createMqttBrokerSource({ ingestor, port });
+  await assert.rejects(broker.start(), (e: unknown) => isOutpostError(e, 'ERR_PORT_IN_USE') && e.message.includes(`port ${port} on 127.0.0.1`));
+  assert.equal(broker.status().state, 'failed');
+});
+
