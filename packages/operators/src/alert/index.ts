@@ -4,7 +4,7 @@
  * The matching points also leave on `out`, so a pipeline can store or forward what alerted.
  */
 import type { Point } from '@outpost/contract';
-import { PointMemory, compileNodeExpression, reportEvalFailure, type AlertEvent, type OperatorDefinition } from '@outpost/engine';
+import { EvalFailure, PointMemory, compileNodeExpression, reportEvalFailure, type AlertEvent, type OperatorDefinition } from '@outpost/engine';
 import { handOff } from '../shared/hand-off.js';
 
 export const alert: OperatorDefinition = {
@@ -42,7 +42,9 @@ export const alert: OperatorDefinition = {
         const out = io.out('out');
         for (const p of items as readonly Point[]) {
           try {
-            if (when.eval(p, memory) === true) {
+            const v = when.eval(p, memory);
+            if (v !== true && v !== false && v !== null) throw new EvalFailure(`the condition gave ${typeof v} ${JSON.stringify(v)}, expected a boolean`, 1);
+            if (v === true) {
               events.push({ pipelineId: ctx.pipelineId, nodeId: ctx.nodeId, rule, severity, message: render(template, p), ts: p.ts, item: p });
               out.push(p);
             }

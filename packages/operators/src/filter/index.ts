@@ -4,7 +4,7 @@
  * number was expected) goes to the error path with the position of the failure.
  */
 import type { Point } from '@outpost/contract';
-import { PointMemory, compileNodeExpression, reportEvalFailure, type OperatorDefinition } from '@outpost/engine';
+import { EvalFailure, PointMemory, compileNodeExpression, reportEvalFailure, type OperatorDefinition } from '@outpost/engine';
 
 export const filter: OperatorDefinition = {
   kind: 'filter',
@@ -32,7 +32,10 @@ export const filter: OperatorDefinition = {
         const ev = expr.eval;
         for (const p of items as readonly Point[]) {
           try {
-            if (ev(p, memory) === true) { out.push(p); kept++; } else { rejected.push(p); rejectedCount++; }
+            const v = ev(p, memory);
+            if (v === true) { out.push(p); kept++; }
+            else if (v === false || v === null) { rejected.push(p); rejectedCount++; }
+            else throw new EvalFailure(`the expression gave ${typeof v} ${JSON.stringify(v)}, expected a boolean`, 1);
           } catch (e) {
             reportEvalFailure(io, ctx.nodeId, e, p, expr);
           }
