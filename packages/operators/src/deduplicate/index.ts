@@ -2,12 +2,16 @@
  * deduplicate: drops repeated points per device+metric.
  * - `exact`: a point whose timestamp was already seen for its key within `horizon` (redelivery
  *   after a reconnect, a connector polling twice) goes to `duplicates`; the first one is kept.
+ *   At most MAX_TIMESTAMPS_PER_KEY timestamps are remembered per key (the oldest are forgotten first).
  * - `onChange`: a point whose value equals the last kept value goes to `duplicates`, unless
  *   `heartbeat` has passed since the last kept point (so a flat signal still shows it is alive).
  */
 import type { Point, PointValue } from '@outpost/contract';
 import { DURATION_PATTERN, parseDuration, type OperatorDefinition } from '@outpost/engine';
 import { CountedErrors } from '../shared/counted-errors.js';
+
+/** Timestamps remembered per key in exact mode; the oldest go first, so memory per key is bounded. */
+export const MAX_TIMESTAMPS_PER_KEY = 1024;
 
 const duration = { oneOf: [{ type: 'string', pattern: DURATION_PATTERN }, { type: 'integer', minimum: 0 }] } as const;
 
@@ -63,6 +67,7 @@ export const deduplicate: OperatorDefinition = {
               st.seen.add(p.ts);
               if (p.ts > st.maxTs) st.maxTs = p.ts;
               if (st.seen.size > 64 && st.seen.size % 64 === 0) prune(st);
+              if (st.seen.size > MAX_TIMESTAMPS_PER_KEY) st.seen.delete(st.seen.values().next().value!);
             }
           } else {
             dup = st.lastValue !== undefined && p.value === st.lastValue && p.ts - st.lastKeptTs < heartbeat;
