@@ -8,6 +8,8 @@ import { GatewayStore, type StoreUsage } from '@outpost/storage';
 import { buildGatewayHttp } from './http/server.js';
 import { createGatewayMetrics } from './metrics.js';
 import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
+import { registerUplinkRoutes, uplinkFromConfig } from './uplink-wiring.js';
+import type { Uplink, UplinkStatus } from '@outpost/uplink';
 
 export interface StartGatewayOptions {
   logger?: Logger;
@@ -23,6 +25,7 @@ export interface GatewayStatus {
   store: StoreUsage & { path: string; maxSizeBytes: number };
   retention: RetentionStats;
   sources: Record<string, ConnectorStatus>;
+  uplink?: UplinkStatus;
 }
 
 export interface RunningGateway {
@@ -30,6 +33,8 @@ export interface RunningGateway {
   status(): GatewayStatus;
   /** Same as status(); kept for callers that read rates. */
   stats(): GatewayStatus;
+  /** The store-and-forward uplink (absent when gateway.uplink.enabled is false): `enqueue(class, kind, payload)` for alerts, events, rollups, health. */
+  uplink?: Uplink;
   stop(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs },
     rejectLogIntervalMs: config.ingest.rejectLogIntervalMs,
   });
+  const uplink = uplinkFromConfig(config, store, logger, now);
   const maxSizeBytes = config.store.maxSizeMb * MB;
   const retention = startRetentionLoop(store, { rawMaxAgeMs: config.store.retentionRawDays * 86_400_000, maxSizeBytes }, config.store.retentionIntervalMs, logger, now);
 
@@ -74,6 +80,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     store: { ...store.usage(), path: config.store.path, maxSizeBytes },
     retention: retention.stats(),
     sources: { ...sourceStatus },
+    ...(uplink ? { uplink: uplink.status() } : {}),
   });
 
   const http = await buildGatewayHttp({
@@ -84,12 +91,14 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     status,
     metrics: createGatewayMetrics(status),
   });
+  registerUplinkRoutes(http, uplink);
 
   const stopAll = async () => {
     for (const s of sources.reverse()) await s.stop().catch((e: unknown) => logger.error({ err: e }, `stopping ${s.name} failed`));
     await http.close().catch(() => undefined);
     retention.stop();
     await ingestor.close();
+    await uplink?.stop();
     store.close();
   };
 
@@ -129,8 +138,9 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     await stopAll();
     throw e;
   }
+  uplink?.start();
   logger.info({ addresses, store: config.store.path }, `gateway ${config.id} started`);
-  return { addresses, status, stats: status, stop: stopAll };
+  return { addresses, status, stats: status, stop: stopAll, ...(uplink ? { uplink } : {}) };
 }
 
 async function startWithFallback<S extends Source>(make: (port: number) => S, port: number, fallback = false): Promise<S> {

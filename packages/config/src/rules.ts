@@ -40,6 +40,16 @@ export function checkRules(c: OutpostConfig, originOf: (path: Path) => string): 
       out.push(issue(`gateway.ingest.metrics.${metric}.max`, `number ≥ min (${rule.min})`, rule.max, originOf([...path, 'max'])));
     }
   }
+  const u = g.uplink;
+  if (u.enabled && u.url === undefined) {
+    out.push(issue('gateway.uplink.url', 'the hub base URL', undefined, originOf(['gateway', 'uplink', 'enabled']), 'missing; expected the hub base URL (e.g. https://hub.example.com) since gateway.uplink.enabled is true'));
+  }
+  if (u.batchMinPoints > u.batchMaxPoints) {
+    out.push(issue('gateway.uplink.batchMinPoints', `integer ≤ gateway.uplink.batchMaxPoints (${u.batchMaxPoints})`, u.batchMinPoints, originOf(['gateway', 'uplink', 'batchMinPoints'])));
+  }
+  if (u.backoffMinMs > u.backoffMaxMs) {
+    out.push(issue('gateway.uplink.backoffMinMs', `integer ≤ gateway.uplink.backoffMaxMs (${u.backoffMaxMs})`, u.backoffMinMs, originOf(['gateway', 'uplink', 'backoffMinMs'])));
+  }
   out.push(...modbusIssues(g.modbus, originOf));
   return out;
 }

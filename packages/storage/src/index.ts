@@ -1,4 +1,4 @@
-export { GatewayStore, type GatewayStoreOptions, type DeadLetterInput, type CommitResult, type StoreUsage } from './sqlite/gateway-store.js';
+export { GatewayStore, type GatewayStoreOptions, type DeadLetterInput, type CommitResult, type CommitHook, type StoreUsage } from './sqlite/gateway-store.js';
 export type { PointQuery, DeadLetter, DeadLetterQuery } from './sqlite/queries.js';
 export { MAX_QUERY_LIMIT } from './sqlite/queries.js';
 export type { RetentionPolicy, RetentionResult } from './sqlite/retention.js';

@@ -1,8 +1,18 @@
 import type { HubModule } from './types.js';
 import { healthModule } from './health/index.js';
 import { infoModule } from './info/index.js';
+import { uplinkModule } from './uplink/index.js';
+import { accountsModule } from './accounts/index.js';
+import { fleetModule } from './fleet/index.js';
+import { provisioningModule } from './provisioning/index.js';
+import { configsModule } from './configs/index.js';
+import { ingestModule } from './ingest/index.js';
+import { seriesModule } from './series/index.js';
 
 /** The hub's modules, in registration order. A new feature adds a folder and one line here. */
-export const HUB_MODULES: readonly HubModule[] = [healthModule, infoModule];
+export const HUB_MODULES: readonly HubModule[] = [
+  healthModule, infoModule, uplinkModule,
+  accountsModule, fleetModule, provisioningModule, configsModule, ingestModule, seriesModule,
+];
 
 export type { HubModule, HubContext } from './types.js';

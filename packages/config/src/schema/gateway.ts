@@ -57,6 +57,39 @@ const HttpSection = Section({
   maxBodyBytes: Int({ minimum: 1, default: 4 * 1024 * 1024, description: 'Largest accepted request body; larger bodies are rejected with ERR_INGEST_TOO_LARGE.' }),
 }, { description: 'Local HTTP API: `POST /v1/points`, `GET /v1/points`, health.' });
 
+const CLASSES = ['critical', 'high', 'normal', 'low'] as const;
+const ClassTtl = (def: number, what: string) => Int({ minimum: 1000, default: def, description: `Time to live of ${what} items in the outbox, ms; older ones are dropped (counted as expired).` });
+
+const UplinkSection = Section({
+  enabled: Bool({ default: false, description: 'Forward to the hub through the store-and-forward outbox. See docs/uplink.md for the guarantees.' }),
+  url: Optional(Str({ minLength: 1, description: 'Hub base URL, e.g. `https://hub.example.com`. Required when `enabled`.' })),
+  token: Optional(Str({ minLength: 16, description: 'This gateway\'s uplink token (the hub\'s `hub.uplink.gateways` entry).' })),
+  points: Section({
+    enabled: Bool({ default: true, description: 'Raw points enter the outbox in the same transaction that stores them.' }),
+    class: StringEnum(CLASSES, { default: 'normal', description: 'Priority class of raw points.' }),
+  }, { description: 'What flows in: raw points (rollups, alerts, events and health are enqueued by their features).' }),
+  maxSizeMb: Num({ exclusiveMinimum: 0, default: 256, description: 'Outbox capacity (payload bytes); when full the oldest items of the lowest class are dropped first.' }),
+  maxAgeMs: Int({ minimum: 1000, default: 7 * DAY_MS, description: 'Items older than this are dropped (expired), whatever their class TTL.' }),
+  dropCritical: Bool({ default: false, description: 'Whether critical items may be dropped to make room; otherwise they are kept past the capacity.' }),
+  ttlMs: Section({
+    critical: ClassTtl(30 * DAY_MS, 'critical (alerts, events)'),
+    high: ClassTtl(7 * DAY_MS, 'high (rollups)'),
+    normal: ClassTtl(7 * DAY_MS, 'normal (raw points)'),
+    low: ClassTtl(DAY_MS, 'low (debug, bulk)'),
+  }, { description: 'Per-class time to live.' }),
+  batchMinPoints: Int({ minimum: 1, default: 1000, description: 'Adaptive batching: the smallest batch target, points.' }),
+  batchMaxPoints: Int({ minimum: 1, default: 50_000, description: 'Adaptive batching: the largest batch, points (batches double while behind, halve on timeouts).' }),
+  batchMaxBytes: Int({ minimum: 1024, default: 4 * 1024 * 1024, description: 'Largest batch, payload bytes before compression.' }),
+  lingerMs: Int({ minimum: 0, default: 50, description: 'Wait this long for a small batch to fill before sending it.' }),
+  backoffMinMs: Int({ minimum: 10, default: 500, description: 'Retry backoff after a failed send or probe: first delay (exponential with full jitter).' }),
+  backoffMaxMs: Int({ minimum: 10, default: 300_000, description: 'Retry backoff ceiling; the hub is probed at least this often while down.' }),
+  probeIntervalMs: Int({ minimum: 100, default: 30_000, description: 'While idle, probe the hub this often to keep the link state true.' }),
+  requestTimeoutMs: Int({ minimum: 100, default: 30_000, description: 'A send or probe without a complete answer after this long counts as failed.' }),
+  rateLimitBytesPerS: Optional(Int({ minimum: 1, description: 'Cap on wire bytes per second (metered links). Unset: no cap.' })),
+  compression: StringEnum(['gzip', 'identity'] as const, { default: 'gzip', description: 'Body compression (gzip chosen by measurement, see docs/uplink.md).' }),
+  gzipLevel: Int({ minimum: 1, maximum: 9, default: 1, description: 'gzip level; 1 is within 1 % of 6 on telemetry batches at twice the speed.' }),
+}, { description: 'Store-and-forward uplink to the hub: outbox, priorities, bounded disk, retries.' });
+
 export const GatewaySection = Section({
   id: Str({ minLength: 1, default: 'gw-local', description: 'Gateway id, unique within the fleet.' }),
   dataDir: Str({ minLength: 1, default: './.outpost/gateway', description: 'Folder for the gateway\'s data (database, state). Relative paths resolve against the working directory.' }),
@@ -65,5 +98,6 @@ export const GatewaySection = Section({
   mqtt: MqttSection,
   http: HttpSection,
   modbus: ModbusSection,
+  uplink: UplinkSection,
   log: LogSection,
 }, { description: 'The gateway: ingest, validation, local store.' });

@@ -1,4 +1,5 @@
-import { Int, Port, Section, Str, StringEnum } from './kinds.js';
+import { Type } from '@sinclair/typebox';
+import { Bool, Int, Optional, Port, Section, Str, StringEnum } from './kinds.js';
 import { LogSection } from './gateway.js';
 
 const HubDbSection = Section({
@@ -23,4 +24,14 @@ export const HubSection = Section({
   db: HubDbSection,
   auth: HubAuthSection,
   log: LogSection,
+  uplink: Section({
+    dbPath: Optional(Str({ minLength: 1, description: 'SQLite file of the uplink ingest (dedup keys, points, items). Default: `<hub.dataDir>/uplink.db`.' })),
+    gateways: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 16 }), {
+      default: {},
+      description: 'Shared uplink token per gateway id (at least 16 characters), until device provisioning issues credentials.',
+    }),
+    allowUnauthenticated: Bool({ default: false, description: 'Accept batches from gateways not listed in `gateways` without a token (development only).' }),
+    maxBodyBytes: Int({ minimum: 1024, default: 16 * 1024 * 1024, description: 'Largest compressed uplink batch accepted; larger ones get 413 and the gateway re-batches smaller.' }),
+    maxDecodedBytes: Int({ minimum: 1024, default: 128 * 1024 * 1024, description: 'Largest uplink batch after decompression (guards against compression bombs).' }),
+  }, { description: 'Uplink ingest endpoint (`POST /v1/uplink/batches`): gateway authentication and limits.' }),
 }, { description: 'The hub: control plane and API.' });

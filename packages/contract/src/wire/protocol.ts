@@ -3,7 +3,7 @@
  *
  * POST {hub}/v1/uplink/batches
  *   body: an encoded Batch, compressed as named by Content-Encoding (gzip or identity)
- *   Authorization: Bearer <gateway token>
+ *   X-Outpost-Token: <gateway token> (or Authorization: Bearer <token>, e.g. a hub device token)
  *   X-Outpost-Gateway / X-Outpost-Stream / X-Outpost-Seq: must equal the batch's own fields
  *   X-Outpost-Sha256: hex SHA-256 of the body bytes as sent (after compression)
  * 200 → UplinkAck (stored or duplicate: both mean "the hub has it durably, delete it").
@@ -19,6 +19,8 @@ export const UPLINK_HEADERS = {
   stream: 'x-outpost-stream',
   seq: 'x-outpost-seq',
   sha256: 'x-outpost-sha256',
+  /** The gateway's shared uplink token; its own header so the hub's user/API-key auth does not parse it. */
+  token: 'x-outpost-token',
 } as const;
 
 /** The hub's answer to a batch; the gateway checks every field before it deletes anything. */

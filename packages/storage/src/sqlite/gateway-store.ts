@@ -32,6 +32,9 @@ export interface DeadLetterInput {
   raw?: string | Buffer | undefined;
 }
 
+/** Called inside a commit's transaction with the points it stores; see GatewayStore.addCommitHook. */
+export type CommitHook = (points: readonly Point[]) => void;
+
 export interface CommitResult {
   /** Indexes (into the committed array) of points that were already stored: same device, metric and ts. */
   duplicates: number[];
@@ -62,6 +65,7 @@ export class GatewayStore {
   private readonly deadLetterMaxRows: number;
   private readonly deadLetterMaxRawBytes: number;
   private closed = false;
+  private readonly commitHooks = new Set<CommitHook>();
 
   static open(opts: GatewayStoreOptions): GatewayStore {
     return new GatewayStore(opts);
@@ -113,6 +117,11 @@ export class GatewayStore {
           for (const d of deadLetters) this.writeDeadLetter(d);
           this.trimDeadLetters.run(this.deadLetterMaxRows);
         }
+        if (this.commitHooks.size > 0) {
+          const dup = duplicates.length > 0 ? new Set(duplicates) : undefined;
+          const stored = dup ? points.filter((_, i) => !dup.has(i)) : points;
+          if (stored.length > 0) for (const hook of this.commitHooks) hook(stored);
+        }
       })();
     } catch (e) {
       // A rolled-back transaction may have interned series ids that no longer exist.
@@ -120,6 +129,16 @@ export class GatewayStore {
       throw storeError(e, points.length + deadLetters.length);
     }
     return { duplicates };
+  }
+
+  /**
+   * Run `hook` inside every commit's transaction with the points it stores (duplicates
+   * excluded), so what the hook writes (e.g. the uplink outbox) is durable exactly when the points
+   * are. A hook that throws rolls the whole commit back. Returns a function that removes it.
+   */
+  addCommitHook(hook: CommitHook): () => void {
+    this.commitHooks.add(hook);
+    return () => this.commitHooks.delete(hook);
   }
 
   queryPoints(q: PointQuery): Point[] {

@@ -37,6 +37,52 @@ export const GATEWAY_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX dead_letters_reason ON dead_letters (reason, id);
   `,
+  // 2: uplink outbox (owned by @outpost/uplink): items by priority class, batches in flight,
+  // stream state, drop counters and rejected batches
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    class INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    batch INTEGER,
+    body BLOB NOT NULL
+  );
+  CREATE INDEX outbox_drain ON outbox (class, id) WHERE batch IS NULL;
+  CREATE INDEX outbox_batch ON outbox (batch) WHERE batch IS NOT NULL;
+  CREATE TABLE outbox_batches (
+    seq INTEGER PRIMARY KEY,
+    created INTEGER NOT NULL,
+    items INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    encoding TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    body BLOB NOT NULL
+  );
+  CREATE TABLE outbox_state (key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;
+  CREATE TABLE outbox_drops (
+    class INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (class, reason)
+  ) WITHOUT ROWID;
+  CREATE TABLE outbox_dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    body BLOB
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly string[]): number {
