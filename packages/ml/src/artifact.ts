@@ -1,7 +1,6 @@
 import { Ajv } from 'ajv';
 import { OutpostError } from '@outpost/contract';
-import type { IsolationForestModel } from './detectors/iforest-model.js';
-import { createDetector, detectorEntry, resolveGuard, type DetectorSpec } from './registry.js';
+import { createDetector, detectorEntry, resolveGuard, type DetectorModel, type DetectorSpec } from './registry.js';
 import { resolveParams } from './params.js';
 import type { Detector } from './types.js';
 
@@ -23,8 +22,10 @@ export interface ModelArtifact {
   trainedOn: { points: number; from: number | null; to: number | null };
   metrics: Record<string, number>;
   createdAt: string;
-  model: IsolationForestModel | null;
+  model: DetectorModel | null;
 }
+
+const numbers = { type: 'array', items: { type: 'number' } } as const;
 
 const treeSchema = {
   type: 'object', additionalProperties: false, required: ['f', 'v', 'l', 'r', 'lo', 'hi'],
@@ -71,6 +72,35 @@ export const ARTIFACT_SCHEMA = {
             trees: { type: 'array', minItems: 1, items: treeSchema },
           },
         },
+        {
+          type: 'object', additionalProperties: false, required: ['type', 'mean', 'std', 'gamma', 'sv', 'alpha', 'rho', 'scale'],
+          properties: {
+            type: { const: 'ocsvm' },
+            mean: numbers, std: numbers, alpha: numbers,
+            gamma: { type: 'number', exclusiveMinimum: 0 },
+            sv: { type: 'array', minItems: 1, items: numbers },
+            rho: { type: 'number' },
+            scale: { type: 'number', exclusiveMinimum: 0 },
+          },
+        },
+        {
+          type: 'object', additionalProperties: false, required: ['type', 'window', 'units', 'mean', 'std', 'errScale', 'weights'],
+          properties: {
+            type: { const: 'lstm-ae' },
+            window: { type: 'integer', minimum: 1 },
+            units: { type: 'integer', minimum: 1 },
+            mean: { type: 'number' },
+            std: { type: 'number', exclusiveMinimum: 0 },
+            errScale: { type: 'number', exclusiveMinimum: 0 },
+            weights: {
+              type: 'array', minItems: 1,
+              items: {
+                type: 'object', additionalProperties: false, required: ['shape', 'values'],
+                properties: { shape: { type: 'array', items: { type: 'integer', minimum: 1 } }, values: numbers },
+              },
+            },
+          },
+        },
       ],
     },
   },
@@ -103,7 +133,16 @@ export function parseArtifact(input: unknown): ModelArtifact {
   if (entry.trainable && a.model === null) {
     throw new OutpostError('ERR_ML_ARTIFACT_INVALID', `model artifact of kind ${a.kind} has no trained model`);
   }
-  for (const [i, t] of (a.model?.trees ?? []).entries()) {
+  const trees = a.model && 'trees' in a.model ? a.model.trees : [];
+  if (a.model && ((a.kind === 'iforest') !== ('trees' in a.model) || ('type' in a.model && a.model.type !== a.kind))) {
+    throw new OutpostError('ERR_ML_ARTIFACT_INVALID', `model artifact of kind ${a.kind} carries a model of another kind`);
+  }
+  if (a.model && 'type' in a.model && a.model.type === 'lstm-ae') {
+    for (const [i, w] of a.model.weights.entries()) {
+      if (w.values.length !== w.shape.reduce((x, y) => x * y, 1)) throw new OutpostError('ERR_ML_ARTIFACT_INVALID', `model artifact: weight ${i} has ${w.values.length} values for shape ${w.shape.join('x')}`);
+    }
+  }
+  for (const [i, t] of trees.entries()) {
     const n = t.f.length;
     if (t.v.length !== n || t.l.length !== n || t.r.length !== n || t.lo.length !== n || t.hi.length !== n || t.l.some((c) => c >= n) || t.r.some((c) => c >= n)) {
       throw new OutpostError('ERR_ML_ARTIFACT_INVALID', `model artifact: tree ${i} has inconsistent node arrays`);
@@ -127,7 +166,7 @@ export interface ArtifactInit {
   threshold?: number;
   trainedOn?: ModelArtifact['trainedOn'];
   metrics?: Record<string, number>;
-  model?: IsolationForestModel | null;
+  model?: DetectorModel | null;
   now?: () => Date;
 }
 

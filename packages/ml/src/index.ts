@@ -13,3 +13,5 @@ export * from './eval/labels.js';
 export * from './eval/evaluate.js';
 export { detectPeriod } from './detectors/period.js';
 export type { IsolationForestModel, IsolationTree } from './detectors/iforest-model.js';
+export type { OcsvmModel } from './detectors/ocsvm-model.js';
+export type { LstmModel } from './detectors/lstm-ae.js';

@@ -2,6 +2,9 @@ import { OutpostError } from '@outpost/contract';
 import { EWMA_DEFAULTS, EwmaCore, type EwmaParams } from './detectors/ewma.js';
 import { IFOREST_DEFAULTS, IForestCore, type IForestParams } from './detectors/iforest.js';
 import type { IsolationForestModel } from './detectors/iforest-model.js';
+import { LSTM_DEFAULTS, LstmCore, type LstmModel, type LstmParams } from './detectors/lstm-ae.js';
+import type { OcsvmModel } from './detectors/ocsvm-model.js';
+import { OCSVM_DEFAULTS, OcsvmCore, type OcsvmParams } from './detectors/ocsvm.js';
 import { NOVELTY_DEFAULTS, NoveltyCore, type NoveltyParams } from './detectors/novelty.js';
 import { ROBUST_DEFAULTS, RobustCore, type RobustParams } from './detectors/robust.js';
 import { ZSCORE_DEFAULTS, ZScoreCore, type ZScoreParams } from './detectors/zscore.js';
@@ -9,13 +12,25 @@ import { DEFAULT_GUARD, GuardedDetector, type GuardOptions } from './guard.js';
 import { checkParam, resolveParams, type ParamTable, type ParamValues } from './params.js';
 import type { Detector, DetectorCore } from './types.js';
 
+/** Trained state of a detector: isolation forest, one-class SVM or LSTM autoencoder. */
+export type DetectorModel = IsolationForestModel | OcsvmModel | LstmModel;
+
+function modelOf<T extends DetectorModel>(kind: string, m: DetectorModel | null, is: (m: DetectorModel) => m is T): T | null {
+  if (m === null) return null;
+  if (!is(m)) throw new OutpostError('ERR_ML_SPEC_INVALID', `the model given to ${kind} is not a ${kind} model`);
+  return m;
+}
+const isForest = (m: DetectorModel): m is IsolationForestModel => !('type' in m) && 'trees' in m;
+const isOcsvm = (m: DetectorModel): m is OcsvmModel => 'type' in m && m.type === 'ocsvm';
+const isLstm = (m: DetectorModel): m is LstmModel => 'type' in m && m.type === 'lstm-ae';
+
 /** How a detector is asked for: by kind, with optional parameters, guard options and model. */
 export interface DetectorSpec {
   kind: string;
   params?: Record<string, unknown>;
   guard?: Partial<GuardOptions>;
-  /** Trained state, for kinds that have one (iforest). */
-  model?: IsolationForestModel | null;
+  /** Trained state, for kinds that have one (iforest, ocsvm, lstm-ae). */
+  model?: DetectorModel | null;
 }
 
 export interface DetectorEntry {
@@ -26,7 +41,9 @@ export interface DetectorEntry {
   /** Threshold fixed in advance (not tuned on any data): score ≥ threshold is an anomaly. */
   threshold: number;
   trainable: boolean;
-  build(params: ParamValues, model: IsolationForestModel | null): DetectorCore;
+  /** Cannot learn online: needs a model from `trainDetector` (lstm-ae, whose training is async). */
+  requiresModel?: boolean;
+  build(params: ParamValues, model: DetectorModel | null): DetectorCore;
 }
 
 const ZREF = { type: 'number', min: 0.1, max: 100, doc: 'deviation (σ) that scores 0.5' } as const;
@@ -70,7 +87,30 @@ export const DETECTORS: readonly DetectorEntry[] = [
       seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, doc: 'random seed' },
       retrainEvery: { type: 'number', min: 0, max: 1e9, integer: true, doc: 'refit on the latest rows every N samples (0 = never)' },
     },
-    defaults: { ...IFOREST_DEFAULTS }, build: (p, m) => new IForestCore(p as unknown as IForestParams, m),
+    defaults: { ...IFOREST_DEFAULTS }, build: (p, m) => new IForestCore(p as unknown as IForestParams, modelOf('iforest', m, isForest)),
+  },
+  {
+    kind: 'ocsvm', doc: 'One-Class SVM (RBF kernel, SMO) over per-window features', threshold: 0.5, trainable: true,
+    params: {
+      window: { type: 'number', min: 2, max: 10_000, integer: true, doc: 'samples per feature window' },
+      nu: { type: 'number', min: 0.001, max: 1, doc: 'fraction of training rows allowed outside' },
+      gamma: { type: 'number', min: 1e-6, max: 1e3, doc: 'RBF width on standardised features' },
+      maxRows: { type: 'number', min: 2, max: 5000, integer: true, doc: 'rows the SVM is solved on' },
+      trainSize: { type: 'number', min: 2, max: 1_000_000, integer: true, doc: 'rows collected before online training' },
+    },
+    defaults: { ...OCSVM_DEFAULTS }, build: (p, m) => new OcsvmCore(p as unknown as OcsvmParams, modelOf('ocsvm', m, isOcsvm)),
+  },
+  {
+    kind: 'lstm-ae', doc: 'LSTM autoencoder (TensorFlow.js, CPU) scoring reconstruction error per window', threshold: 0.5,
+    trainable: true, requiresModel: true,
+    params: {
+      window: { type: 'number', min: 4, max: 1000, integer: true, doc: 'samples per window' },
+      units: { type: 'number', min: 1, max: 256, integer: true, doc: 'LSTM units (code size)' },
+      epochs: { type: 'number', min: 1, max: 1000, integer: true, doc: 'training epochs' },
+      maxWindows: { type: 'number', min: 8, max: 100_000, integer: true, doc: 'training windows, evenly spread' },
+      stride: { type: 'number', min: 1, max: 10_000, integer: true, doc: 'score a window every N samples' },
+    },
+    defaults: { ...LSTM_DEFAULTS }, build: (p, m) => new LstmCore(p as unknown as LstmParams, modelOf('lstm-ae', m, isLstm)),
   },
   {
     kind: 'novelty', doc: 'Outpost seasonal novelty: rank-based level and season novelty, onsets only', threshold: 0.5, trainable: false,

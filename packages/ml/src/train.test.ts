@@ -4,6 +4,7 @@ import { isOutpostError, type OutpostError } from '@outpost/contract';
 import { parseArtifact } from './artifact.js';
 import { estimateTraining, trainDetector, type TrainProgress } from './train.js';
 import { detectorFromArtifact } from './artifact.js';
+import type { IsolationForestModel } from './detectors/iforest-model.js';
 
 const MIN = 60_000;
 function series(n: number, spikes: number[]): { ts: number[]; values: number[]; labels: Array<[number, number]> } {
@@ -53,7 +54,7 @@ test('grid search picks the best combination on the labels, reports progress and
 test('an iforest is fitted on history with hand-set parameters and scores new data', async () => {
   const s = series(3000, []);
   const res = await trainDetector({ kind: 'iforest', ts: s.ts, values: s.values, params: { window: 20, trees: 30 } });
-  assert.equal(res.artifact.model!.trees.length, 30);
+  assert.equal((res.artifact.model as IsolationForestModel).trees.length, 30);
   assert.equal(res.artifact.trainedOn.points, 3000);
   assert.equal(res.evaluation, null);
   const d = detectorFromArtifact(res.artifact);

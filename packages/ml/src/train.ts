@@ -1,11 +1,14 @@
 import { OutpostError } from '@outpost/contract';
 import { makeArtifact, type ModelArtifact } from './artifact.js';
 import { featureRows } from './detectors/iforest.js';
-import { trainForest, type IsolationForestModel } from './detectors/iforest-model.js';
+import { trainForest } from './detectors/iforest-model.js';
+import { trainLstm, type LstmParams } from './detectors/lstm-ae.js';
+import { trainOcsvm } from './detectors/ocsvm-model.js';
+import type { OcsvmParams } from './detectors/ocsvm.js';
 import { evaluateScores, type Evaluation } from './eval/evaluate.js';
 import type { LabelWindow } from './eval/labels.js';
 import { checkParam, resolveParams } from './params.js';
-import { createDetector, detectorEntry } from './registry.js';
+import { createDetector, detectorEntry, type DetectorModel } from './registry.js';
 
 export interface TrainProgress { percent: number; stage: 'estimating' | 'searching' | 'training' | 'evaluating' | 'done'; etaSeconds: number | null }
 
@@ -32,7 +35,9 @@ export const DEFAULT_LIMITS: TrainLimits = { maxCombinations: 500, maxSeconds: 9
  * Conservative single-core cost per point and combination (µs), from `npm run bench:nab` with
  * headroom; used only to refuse oversized jobs before they start and to show an estimate.
  */
-const US_PER_POINT: Record<string, number> = { zscore: 3, robust: 4, ewma: 2, iforest: 20, novelty: 8 };
+const US_PER_POINT: Record<string, number> = { zscore: 3, robust: 4, ewma: 2, iforest: 20, ocsvm: 20, novelty: 8, 'lstm-ae': 5000 };
+/** LSTM training: about 10 ms per window and epoch on one loaded core (tfjs CPU backend). */
+const LSTM_US_PER_WINDOW_EPOCH = 10_000;
 
 export interface TrainEstimate { combinations: number; points: number; estimatedSeconds: number }
 
@@ -76,7 +81,12 @@ export function estimateTraining(req: TrainRequest): TrainEstimate {
   const limits = { ...DEFAULT_LIMITS, ...req.limits };
   const combos = combinations(req.kind, req.params, req.grid).length;
   const points = req.values.length;
-  const estimatedSeconds = (combos * points * (US_PER_POINT[req.kind] ?? 10)) / 1e6;
+  let perCombo = points * (US_PER_POINT[req.kind] ?? 10);
+  if (req.kind === 'lstm-ae') {
+    const p = { ...detectorEntry('lstm-ae').defaults, ...req.params } as Record<string, unknown>;
+    perCombo = perCombo / Number(p.stride ?? 1) + Number(p.epochs) * Number(p.maxWindows) * LSTM_US_PER_WINDOW_EPOCH;
+  }
+  const estimatedSeconds = (combos * perCombo) / 1e6;
   const est = { combinations: combos, points, estimatedSeconds };
   if (combos > limits.maxCombinations || estimatedSeconds > limits.maxSeconds) {
     throw new OutpostError('ERR_ML_GRID_TOO_LARGE',
@@ -89,7 +99,7 @@ export function estimateTraining(req: TrainRequest): TrainEstimate {
 const CHUNK = 20_000;
 
 /** Runs a detector over a series, yielding to the event loop between chunks (for abort/progress). */
-async function scoreSeries(kind: string, params: Record<string, number | string>, model: IsolationForestModel | null, ts: Float64Array, values: Float64Array, tick: (done: number) => void, signal?: AbortSignal): Promise<Float64Array> {
+async function scoreSeries(kind: string, params: Record<string, number | string>, model: DetectorModel | null, ts: Float64Array, values: Float64Array, tick: (done: number) => void, signal?: AbortSignal): Promise<Float64Array> {
   const d = createDetector({ kind, params, model });
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -132,10 +142,22 @@ export async function trainDetector(req: TrainRequest): Promise<TrainResult> {
     const frac = Math.min(1, done / total);
     report({ percent: Math.round(frac * 1000) / 10, stage, etaSeconds: frac > 0 ? (elapsed / frac) * (1 - frac) : est.estimatedSeconds });
   };
-  const fit = (params: Record<string, number | string>): IsolationForestModel | null => {
+  const fit = async (params: Record<string, number | string>): Promise<DetectorModel | null> => {
     if (!entry.trainable) return null;
+    if (req.kind === 'lstm-ae') {
+      const epochs = Number(params.epochs);
+      // Per-epoch progress when this is the only run (a grid reports per combination instead).
+      const onEpoch = combos.length === 1 ? (e: number) => {
+        const elapsed = (now() - started) / 1000;
+        report({ percent: Math.min(99, Math.round((e / epochs) * 1000) / 10), stage: 'training', etaSeconds: (elapsed / e) * (epochs - e) });
+      } : undefined;
+      const model = await trainLstm(values, params as unknown as LstmParams, { signal: req.signal, onEpoch });
+      throwIfAborted(req.signal);
+      return model;
+    }
     const rows = featureRows(values, Number(params.window));
-    if (rows.length < 2) throw new OutpostError('ERR_ML_TRAINING_DATA', `iforest needs more than ${params.window} finite values to build feature windows, got ${values.length}`);
+    if (rows.length < 2) throw new OutpostError('ERR_ML_TRAINING_DATA', `${req.kind} needs more than ${params.window} finite values to build feature windows, got ${values.length}`);
+    if (req.kind === 'ocsvm') return trainOcsvm(rows, params as unknown as OcsvmParams);
     return trainForest(rows, Number(params.trees), Number(params.sampleSize), Number(params.seed));
   };
   const tried: TrainResult['tried'] = [];
@@ -143,7 +165,7 @@ export async function trainDetector(req: TrainRequest): Promise<TrainResult> {
   if (req.labels && req.labels.length > 0) {
     let bestScore = -Infinity;
     for (const params of combos) {
-      const model = fit(params);
+      const model = await fit(params);
       const scores = await scoreSeries(req.kind, params, model, ts, values, tick('searching'), req.signal);
       const nab = evaluateScores({ ts, scores, windows: req.labels }).nab.standard.score;
       tried.push({ params, nabStandard: nab });
@@ -152,7 +174,7 @@ export async function trainDetector(req: TrainRequest): Promise<TrainResult> {
     tried.sort((a, b) => b.nabStandard - a.nabStandard);
   }
   throwIfAborted(req.signal);
-  const model = fit(best);
+  const model = await fit(best);
   tick('training')(entry.trainable ? values.length : 0);
   let evaluation: Evaluation | null = null;
   if (req.labels && req.labels.length > 0) {
