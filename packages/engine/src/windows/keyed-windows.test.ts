@@ -53,3 +53,16 @@ test('bad window shapes are refused', () => {
   assert.throws(() => new KeyedWindows(opts({ sizeMs: 0 })), RangeError);
   assert.throws(() => new KeyedWindows(opts({ hopMs: 120_000 })), RangeError);
 });
+
+test('a device whose clock lags the host by far more than the idle time is not closed early or made late', () => {
+  const w = new KeyedWindows(opts({ idleMs: 60_000 }));
+  const lag = 3_600_000; // device clock an hour behind
+  const late: number[] = [];
+  for (let now = 0; now < 5 * 60_000; now += 1000) {
+    if (w.add(p(now - lag, 1), now) !== AddOutcome.Ok) late.push(now);
+    w.tick(now);
+  }
+  assert.deepEqual(late, []);
+  const rows = w.drain();
+  assert.deepEqual(rows.map((r) => [r.start, r.count]), [[-lag, 60], [-lag + 60_000, 60], [-lag + 120_000, 60], [-lag + 180_000, 60]]);
+});

@@ -9,7 +9,7 @@
  * - A point older than end + lateness of every window it belongs to is rejected as late.
  * - A point stamped more than `maxFutureSkewMs` ahead of the host clock (a device clock jump) is
  *   rejected rather than allowed to push the watermark — and so close every window — into the future.
- * - `tick(now)` closes windows of keys that went quiet (no point for `idleMs` of host time).
+ * - `tick(now)` closes windows of keys that went quiet (no point arrived for `idleMs` of host time).
  * - At most `maxKeys` keys are held; points of further keys are rejected, so memory stays bounded.
  */
 import type { Point } from '@outpost/contract';
@@ -32,7 +32,7 @@ export const AddOutcome = { Ok: 0, Late: 1, KeyLimit: 2, Future: 3 } as const;
 export type AddOutcome = (typeof AddOutcome)[keyof typeof AddOutcome];
 
 interface Win { start: number; acc: Accumulator; revision: number; dirty: boolean; queued: boolean }
-interface KeyState { device: string; metric: string; unit: string | undefined; wm: number; lastTs: number; nextCheck: number; wins: Win[] }
+interface KeyState { device: string; metric: string; unit: string | undefined; wm: number; lastTs: number; lastArrival: number; nextCheck: number; wins: Win[] }
 
 export class KeyedWindows {
   private readonly byDevice = new Map<string, Map<string, KeyState>>();
@@ -67,7 +67,7 @@ export class KeyedWindows {
       const fkey = `${p.device}\u0000${p.metric}`;
       const oldWm = this.forgotten.get(fkey);
       if (oldWm !== undefined) this.forgotten.delete(fkey);
-      st = { device: p.device, metric: p.metric, unit: p.unit, wm: oldWm ?? -Infinity, lastTs: -Infinity, nextCheck: Infinity, wins: [] };
+      st = { device: p.device, metric: p.metric, unit: p.unit, wm: oldWm ?? -Infinity, lastTs: -Infinity, lastArrival: now, nextCheck: Infinity, wins: [] };
       metrics.set(p.metric, st);
       this.keyCount++;
     }
@@ -85,6 +85,7 @@ export class KeyedWindows {
     if (!accepted) { this.counters.late++; return AddOutcome.Late; }
     if (p.unit !== undefined) st.unit = p.unit;
     if (ts > st.lastTs) st.lastTs = ts;
+    if (now > st.lastArrival) st.lastArrival = now;
     if (ts > wm) {
       st.wm = ts;
       if (ts >= st.nextCheck) this.advance(st);
@@ -108,16 +109,24 @@ export class KeyedWindows {
     return rows;
   }
 
-  /** Close the windows of keys that have been quiet for idleMs of host time. Host time never goes back. */
+  /**
+   * Close the windows of keys that received nothing for idleMs of host time. Idleness is measured
+   * by arrival (host clock), not by timestamps, so a device whose clock lags the host's is not
+   * mistaken for a quiet one. Host time never goes back: an earlier `now` is ignored.
+   */
   tick(now: number): void {
     if (now <= this.lastTick) return;
     this.lastTick = now;
-    const wm = now - this.idleMs;
+    const { sizeMs, latenessMs } = this.o;
     for (const [device, metrics] of this.byDevice) {
       for (const [metric, st] of metrics) {
-        if (wm > st.wm) { st.wm = wm; this.advance(st); }
-        // Forget a key once its last real point is older than any window it could still reopen.
-        if (st.wins.length === 0 && st.lastTs + this.o.latenessMs + this.o.sizeMs < wm) {
+        const quiet = now - st.lastArrival;
+        if (quiet < this.idleMs) continue;
+        let lastEnd = -Infinity;
+        for (const w of st.wins) if (w.start + sizeMs > lastEnd) lastEnd = w.start + sizeMs;
+        if (lastEnd > st.wm) { st.wm = lastEnd; this.advance(st); }
+        // Forget a key once nothing it could still reopen is held; its watermark is remembered.
+        if (st.wins.length === 0 && quiet >= this.idleMs + sizeMs + latenessMs) {
           metrics.delete(metric);
           this.keyCount--;
           this.forgotten.set(`${device}\u0000${metric}`, st.wm);
