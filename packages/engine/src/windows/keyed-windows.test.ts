@@ -66,3 +66,11 @@ test('a device whose clock lags the host by far more than the idle time is not c
   const rows = w.drain();
   assert.deepEqual(rows.map((r) => [r.start, r.count]), [[-lag, 60], [-lag + 60_000, 60], [-lag + 120_000, 60], [-lag + 180_000, 60]]);
 });
+
+test('a host clock stepped back an hour does not reject the devices that keep the right time', () => {
+  const w = new KeyedWindows(opts({ maxFutureSkewMs: 60_000 }));
+  const real = 10 * 3_600_000;
+  assert.equal(w.add(p(real, 1), real), AddOutcome.Ok);
+  for (let i = 1; i <= 100; i++) assert.equal(w.add(p(real + i * 1000, 1), real - 3_600_000 + i * 1000), AddOutcome.Ok, `point ${i}`);
+  assert.equal(w.add(p(real + 86_400_000, 1, 'broken'), real - 3_600_000), AddOutcome.Future, 'a device a day ahead is still rejected');
+});

@@ -9,6 +9,8 @@
  * - A point older than end + lateness of every window it belongs to is rejected as late.
  * - A point stamped more than `maxFutureSkewMs` ahead of the host clock (a device clock jump) is
  *   rejected rather than allowed to push the watermark — and so close every window — into the future.
+ *   The reference is the later of the host clock and the newest accepted timestamp, so a host clock
+ *   stepped back does not turn every device's points into rejects.
  * - `tick(now)` closes windows of keys that went quiet (no point arrived for `idleMs` of host time).
  * - At most `maxKeys` keys are held; points of further keys are rejected, so memory stays bounded.
  */
@@ -46,6 +48,7 @@ export class KeyedWindows {
   private readonly pending: { st: KeyState; win: Win }[] = [];
   private readonly idleMs: number;
   private lastTick = -Infinity;
+  private maxAccepted = -Infinity;
   readonly counters = { late: 0, keyLimit: 0, future: 0, emitted: 0, revisions: 0 };
 
   constructor(private readonly o: WindowOptions) {
@@ -58,7 +61,9 @@ export class KeyedWindows {
   add(p: Point, now: number): AddOutcome {
     const { sizeMs, hopMs, latenessMs } = this.o;
     const ts = p.ts;
-    if (ts > now + this.o.maxFutureSkewMs) { this.counters.future++; return AddOutcome.Future; }
+    // "Ahead" is measured from the host clock or the newest accepted timestamp, whichever is later:
+    // a host clock stepped back (NTP, RTC reset) must not make every device look like it jumped ahead.
+    if (ts > (now > this.maxAccepted ? now : this.maxAccepted) + this.o.maxFutureSkewMs) { this.counters.future++; return AddOutcome.Future; }
     let metrics = this.byDevice.get(p.device);
     let st = metrics?.get(p.metric);
     if (st === undefined) {
@@ -83,6 +88,7 @@ export class KeyedWindows {
       if (end <= wm && !win.queued) { win.queued = true; this.pending.push({ st, win }); } // late update: re-emit
     }
     if (!accepted) { this.counters.late++; return AddOutcome.Late; }
+    if (ts > this.maxAccepted) this.maxAccepted = ts;
     if (p.unit !== undefined) st.unit = p.unit;
     if (ts > st.lastTs) st.lastTs = ts;
     if (now > st.lastArrival) st.lastArrival = now;
