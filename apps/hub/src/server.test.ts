@@ -1,11 +1,14 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { loadConfig } from '@outpost/config';
 import { isOutpostError } from '@outpost/contract';
+import { tempDir } from '@outpost/testing';
 import { createHub, startHub } from './index.js';
 
-const hubConfig = (port: number) => loadConfig({ overrides: { hub: { port, log: { level: 'silent' } } } }).hub;
+const data = tempDir('outpost-hub-server-');
+after(data.cleanup);
+const hubConfig = (port: number) => loadConfig({ overrides: { hub: { port, dataDir: data.dir, log: { level: 'silent' } } } }).hub;
 
 test('GET /health and /v1/info over a real socket', async (t) => {
   const hub = await startHub(hubConfig(0));

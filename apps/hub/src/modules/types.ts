@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from '@outpost/config';
+import type { HubServices } from '../core/services.js';
 
-/** What every hub module gets: the config and the clock, passed in rather than global. */
+/** What every hub module gets: the config, the clock and the shared services, passed in rather than global. */
 export interface HubContext {
   config: HubConfig;
   version: string;
   startedAt: number;
   now: () => number;
+  services: HubServices;
 }
 
 /** A feature of the hub (routes plus whatever state it owns), registered from `modules/index.ts`. */

@@ -130,6 +130,9 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal(dev.lastSeenAt, T0 + 4000);
     assert.deepEqual(dev.lastHeartbeat, { cpu: 4 });
     assert.equal(dev.appliedConfig, 't1');
+    assert.equal(dev.lastStatus, 'online');
+    assert.equal((await s.fleet.listDevices('org-a', { limit: 10, offset: 0, lastStatus: 'online', seenSince: T0 + 4000 })).total, 1);
+    assert.equal((await s.fleet.listDevices('org-a', { limit: 10, offset: 0, lastStatus: 'degraded' })).total, 0);
   });
 
   await withStore('configs: versions per type and device, device overrides type, rollback re-points', async (s) => {

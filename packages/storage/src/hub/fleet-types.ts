@@ -7,7 +7,7 @@ export type DeviceState = 'active' | 'decommissioned';
 export interface Device {
   id: string; orgId: string; hardwareId: string; name: string; typeId: string | null;
   tags: string[]; groups: string[]; location: Location | null; metadata: Record<string, unknown>;
-  state: DeviceState; configVersion: number | null; lastSeenAt: number | null;
+  state: DeviceState; configVersion: number | null; lastSeenAt: number | null; lastStatus: string | null;
   lastHeartbeat: Record<string, unknown> | null; appliedConfig: string | null; configError: string | null;
   createdAt: number; updatedAt: number;
 }
@@ -22,7 +22,7 @@ export type DeviceSortKey = (typeof DEVICE_SORT_KEYS)[number];
 
 export interface DeviceListQuery {
   /** Liveness is derived from last_seen_at by the caller: `seenSince`/`notSeenSince` express it. */
-  seenSince?: number; notSeenSince?: number; state?: DeviceState;
+  seenSince?: number; notSeenSince?: number; lastStatus?: string; state?: DeviceState;
   typeId?: string; tag?: string; group?: string; text?: string;
   sort?: DeviceSortKey; order?: 'asc' | 'desc'; limit: number; offset: number;
 }

@@ -77,7 +77,7 @@ export class FleetRepo {
       if (Number(claimed.numUpdatedRows) !== 1) throw new OutpostError('ERR_HUB_TOKEN_USED', `registration token ${token.prefix} was already used; create a new one`);
       const row: DeviceRow = {
         id: d.id, org_id: token.orgId, hardware_id: d.hardwareId, name: d.name, type_id: token.deviceTypeId, location: null, metadata: '{}',
-        state: 'active', credential_prefix: d.credentialPrefix, credential_hash: d.credentialHash, config_version: null, last_seen_at: null,
+        state: 'active', credential_prefix: d.credentialPrefix, credential_hash: d.credentialHash, config_version: null, last_seen_at: null, last_status: null,
         last_heartbeat: null, applied_config: null, config_error: null, created_at: at, updated_at: at,
       };
       await trx.insertInto('devices').values(row).execute();
@@ -108,6 +108,7 @@ export class FleetRepo {
     if (q.state !== undefined) s = s.where('state', '=', q.state);
     if (q.typeId !== undefined) s = s.where('type_id', '=', q.typeId);
     if (q.seenSince !== undefined) s = s.where('last_seen_at', '>=', q.seenSince);
+    if (q.lastStatus !== undefined) s = s.where('last_status', '=', q.lastStatus);
     if (q.notSeenSince !== undefined) { const t = q.notSeenSince; s = s.where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', t)])); }
     for (const [kind, value] of [['tag', q.tag], ['group', q.group]] as const) {
       if (value === undefined) continue;
@@ -182,7 +183,7 @@ function toDevice(r: DeviceRow, labels: Map<string, { tags: string[]; groups: st
   return {
     id: r.id, orgId: r.org_id, hardwareId: r.hardware_id, name: r.name, typeId: r.type_id, tags: l?.tags ?? [], groups: l?.groups ?? [],
     location: parse(r.location), metadata: JSON.parse(r.metadata) as Record<string, unknown>, state: r.state as Device['state'],
-    configVersion: r.config_version, lastSeenAt: r.last_seen_at, lastHeartbeat: parse(r.last_heartbeat),
+    configVersion: r.config_version, lastSeenAt: r.last_seen_at, lastStatus: r.last_status, lastHeartbeat: parse(r.last_heartbeat),
     appliedConfig: r.applied_config, configError: r.config_error, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }

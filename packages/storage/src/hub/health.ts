@@ -17,7 +17,7 @@ export class HealthRepo {
       if (hb.logs.length) {
         await trx.insertInto('device_logs').values(hb.logs.map((l) => ({ device_id: deviceId, org_id: orgId, at: l.at, level: l.level, msg: l.msg }))).execute();
       }
-      await trx.updateTable('devices').set({ last_seen_at: hb.at, last_heartbeat: body, applied_config: hb.appliedConfig, config_error: hb.configError })
+      await trx.updateTable('devices').set({ last_seen_at: hb.at, last_status: hb.status, last_heartbeat: body, applied_config: hb.appliedConfig, config_error: hb.configError })
         .where('id', '=', deviceId).where('org_id', '=', orgId).execute();
     });
   }

@@ -91,6 +91,11 @@ function migrations(dialect: HubDialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('rollups_1m_pk', ['device_id', 'metric', 'bucket']).execute();
       },
     },
+    '0004_device_status': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('devices').addColumn('last_status', 'text').execute();
+      },
+    },
   };
 }
 

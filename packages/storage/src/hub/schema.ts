@@ -26,7 +26,7 @@ export interface HubTables {
   devices: {
     id: string; org_id: string; hardware_id: string; name: string; type_id: string | null;
     location: string | null; metadata: string; state: string; credential_prefix: string; credential_hash: string;
-    config_version: number | null; last_seen_at: number | null; last_heartbeat: string | null;
+    config_version: number | null; last_seen_at: number | null; last_status: string | null; last_heartbeat: string | null;
     applied_config: string | null; config_error: string | null; created_at: number; updated_at: number;
   };
   device_labels: { device_id: string; org_id: string; kind: string; value: string };

@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { Obj } from '../../core/route-kit.js';
+
+const Num = Type.Number();
+/** The heartbeat body (see HeartbeatRequest in @outpost/contract/api/hub). */
+export const HeartbeatBody = Obj({
+  status: Type.Unsafe<'online' | 'degraded'>({ type: 'string', enum: ['online', 'degraded'] }),
+  uptimeS: Type.Optional(Type.Number({ minimum: 0 })),
+  versions: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 100 }))),
+  services: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 100 }))),
+  system: Type.Optional(Obj({
+    cpu: Type.Optional(Num), memory: Type.Optional(Num), disk: Type.Optional(Num), temperature: Type.Optional(Num),
+    netRxBytes: Type.Optional(Num), netTxBytes: Type.Optional(Num),
+  })),
+  buffer: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown())),
+  lastTelemetryAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  config: Type.Optional(Obj({
+    applied: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
+    error: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
+  })),
+  logs: Type.Optional(Type.Array(Obj({
+    at: Type.Integer({ minimum: 0 }),
+    level: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),
+    msg: Type.String({ maxLength: 4000 }),
+  }), { maxItems: 500 })),
+});

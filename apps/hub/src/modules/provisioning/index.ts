@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
+import { OutpostError } from '@outpost/contract';
+import type { HeartbeatResponse, RegisterResponse } from '@outpost/contract/api/hub';
+import type { HubModule } from '../types.js';
+import { requires } from '../../core/auth.js';
+import { newSecret, parseSecret, secretMatches } from '../../core/secrets.js';
+import { errorResponses } from '../../core/route-kit.js';
+import { DeviceTokenBody, RegisterBody } from '../fleet/schemas.js';
+import { HeartbeatBody } from './heartbeat-schema.js';
+
+/** Gateway-facing routes: register with a token, exchange the credential for a token, heartbeat. */
+export const provisioningModule: HubModule = {
+  name: 'provisioning',
+  register(app, ctx) {
+    const { store, auth } = ctx.services;
+    const tags = ['provisioning'];
+    const ttlMs = ctx.config.auth.deviceTokenTtlS * 1000;
+    const grant = (deviceId: string, orgId: string) => {
+      const expiresAt = ctx.now() + ttlMs;
+      return { token: auth.deviceTokens.sign(deviceId, orgId, expiresAt), expiresAt };
+    };
+
+    app.post('/v1/register', {
+      schema: { tags, summary: 'A gateway registers with a registration token and its hardware id.', body: RegisterBody, security: [], response: errorResponses(409) },
+    }, async (req, reply) => {
+      const b = req.body as Static<typeof RegisterBody>;
+      const parsed = parseSecret(b.token, 'ort');
+      const tok = parsed && (await store.fleet.findRegistrationToken(parsed.prefix));
+      if (!parsed || !tok || !secretMatches(parsed.secret, tok.secretHash)) throw new OutpostError('ERR_AUTH_INVALID', 'registration token is not valid');
+      if (tok.usedAt !== null) throw new OutpostError('ERR_HUB_TOKEN_USED', `registration token ${tok.prefix} was already used; ask an org admin for a new one`);
+      if (tok.expiresAt <= ctx.now()) throw new OutpostError('ERR_HUB_TOKEN_EXPIRED', `registration token ${tok.prefix} expired at ${new Date(tok.expiresAt).toISOString()}; ask an org admin for a new one`);
+      const cred = newSecret('odc');
+      const d = await store.fleet.registerDevice(tok, { id: randomUUID(), hardwareId: b.hardwareId, name: b.name ?? b.hardwareId, credentialPrefix: cred.prefix, credentialHash: cred.hash }, ctx.now());
+      const body: RegisterResponse = { deviceId: d.id, orgId: d.orgId, credential: cred.token, deviceToken: grant(d.id, d.orgId), heartbeatIntervalS: ctx.config.heartbeatIntervalS };
+      return reply.status(201).send(body);
+    });
+
+    app.post('/v1/device-token', {
+      schema: { tags, summary: 'Exchange the device credential for a short-lived device token.', body: DeviceTokenBody, security: [], response: errorResponses(410) },
+    }, async (req) => {
+      const parsed = parseSecret((req.body as Static<typeof DeviceTokenBody>).credential, 'odc');
+      const d = parsed && (await store.fleet.findDeviceByCredential(parsed.prefix));
+      if (!parsed || !d || !secretMatches(parsed.secret, d.credentialHash)) throw new OutpostError('ERR_AUTH_INVALID', 'device credential is not valid');
+      if (d.state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${d.id} was decommissioned`);
+      return grant(d.id, d.orgId);
+    });
+
+    app.post('/v1/heartbeat', {
+      preValidation: requires('device'),
+      schema: { tags, summary: 'Gateway heartbeat: health in, desired state (config, token renewal) out.', body: HeartbeatBody, response: errorResponses(410) },
+    }, async (req) => {
+      const p = req.principal!;
+      const b = req.body as Static<typeof HeartbeatBody>;
+      const d = await store.fleet.getDevice(p.orgId, p.id);
+      if (!d) throw new OutpostError('ERR_AUTH_INVALID', 'device token names an unknown device');
+      if (d.state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${d.id} was decommissioned`);
+      const at = ctx.now();
+      const { logs = [], config, ...health } = b;
+      await store.health.record(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
+      const desired = await store.configs.effective(d.orgId, d.id);
+      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null } };
+      if (desired && desired.version !== (config?.applied ?? null)) res.config.body = desired.body;
+      // Renew past half-life, so a gateway that beats regularly never needs its credential again.
+      if (p.tokenExpiresAt !== undefined && p.tokenExpiresAt - at < ttlMs / 2) res.deviceToken = grant(d.id, d.orgId);
+      return res;
+    });
+  },
+};

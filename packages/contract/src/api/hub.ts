@@ -1,0 +1,45 @@
+/**
+ * Shapes of the hub's HTTP API shared by the hub, the gateway's hub client and the dashboard.
+ * Types only: the hub's route JSON Schemas (apps/hub) are the validated source of truth.
+ */
+
+/** Every hub error body: `{ error: { code, message } }` with a code from the error catalogue. */
+export interface ApiErrorBody { error: { code: string; message: string; details?: Record<string, unknown> } }
+
+export interface RegisterRequest { token: string; hardwareId: string; name?: string }
+export interface DeviceTokenGrant { token: string; expiresAt: number }
+export interface RegisterResponse {
+  deviceId: string; orgId: string;
+  /** Long-lived secret, shown once: exchange it for a token at POST /v1/device-token. */
+  credential: string;
+  deviceToken: DeviceTokenGrant;
+  heartbeatIntervalS: number;
+}
+
+export type DeviceHealth = 'online' | 'degraded' | 'offline';
+
+export interface SystemMetrics { cpu?: number; memory?: number; disk?: number; temperature?: number; netRxBytes?: number; netTxBytes?: number }
+export interface BufferStatus { pendingBatches?: number; pendingBytes?: number; oldestPendingMs?: number | null; [k: string]: unknown }
+export interface DeviceLogLine { at: number; level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; msg: string }
+
+export interface HeartbeatRequest {
+  status: 'online' | 'degraded';
+  uptimeS?: number;
+  versions?: Record<string, string>;
+  services?: Record<string, string>;
+  system?: SystemMetrics;
+  buffer?: BufferStatus;
+  lastTelemetryAt?: number | null;
+  /** The config version the gateway runs, and the error of the last failed apply (rolled back). */
+  config?: { applied: string | null; error?: string | null };
+  logs?: DeviceLogLine[];
+}
+
+export interface HeartbeatResponse {
+  deviceId: string;
+  heartbeatIntervalS: number;
+  /** A fresh token when the presented one is past half its life. */
+  deviceToken?: DeviceTokenGrant;
+  /** What to converge to. `body` only when `version` differs from what the gateway reported. */
+  config: { version: string | null; body?: Record<string, unknown> };
+}
