@@ -1,5 +1,6 @@
 import type { Source } from '@outpost/contract';
 import { createMqttBrokerSource, createMqttClientSource } from './mqtt/index.js';
+import { createModbusSource } from './modbus/index.js';
 
 /** A built-in connector: its kind (the `kind` in gateway config) and how to create it. */
 export interface ConnectorDefinition<Options> {
@@ -15,6 +16,7 @@ export interface ConnectorDefinition<Options> {
 export const CONNECTORS = [
   { kind: 'mqtt-broker', description: 'Embedded MQTT broker (aedes): devices publish telemetry to the gateway', create: createMqttBrokerSource },
   { kind: 'mqtt-client', description: 'Subscribes to telemetry topics on an external MQTT broker (Mosquitto, EMQX, …)', create: createMqttClientSource },
+  { kind: 'modbus', description: 'Polls Modbus TCP devices by register map; failed reads become quality-flagged gaps', create: createModbusSource },
 ] as const satisfies readonly ConnectorDefinition<never>[];
 
 export type ConnectorKind = (typeof CONNECTORS)[number]['kind'];
