@@ -62,9 +62,12 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   const retention = startRetentionLoop(store, { rawMaxAgeMs: config.store.retentionRawDays * 86_400_000, maxSizeBytes }, config.store.retentionIntervalMs, logger, now);
 
   const sourceStatus: Record<string, ConnectorStatus> = {};
+  // During start-up a failed bind is either retried on a free port or thrown to the caller, and a
+  // poller has not polled yet; only state changes after start-up are news worth a log line.
+  let started = false;
   const onStatus = (name: string) => (s: ConnectorStatus) => {
     sourceStatus[name] = s;
-    if (s.state === 'degraded' || s.state === 'failed') logger.warn({ source: name, error: s.error }, `source ${name} is ${s.state}`);
+    if (started && (s.state === 'degraded' || s.state === 'failed')) logger.warn({ source: name, error: s.error }, `source ${name} is ${s.state}`);
   };
   const sources: Source[] = [];
   // In config, a template's device level is `{device}`, or `{asset}` where there is no `{device}`
@@ -139,6 +142,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     throw e;
   }
   uplink?.start();
+  started = true;
   logger.info({ addresses, store: config.store.path }, `gateway ${config.id} started`);
   return { addresses, status, stats: status, stop: stopAll, ...(uplink ? { uplink } : {}) };
 }
