@@ -11,8 +11,14 @@ export class LivePipeline {
   private executor: Executor;
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(doc: unknown, private readonly opts: CompileOptions) {
-    this.executor = compilePipeline(doc, opts);
+  /** Compiles synchronously; nodes with async setup (scripts, models) finish it before their first batch. */
+  constructor(doc: unknown, private readonly opts: CompileOptions, executor?: Executor) {
+    this.executor = executor ?? compilePipeline(doc, opts);
+  }
+
+  /** Compile and wait for async setup, so a sandbox or model that cannot start fails here, listed with the rest. */
+  static async start(doc: unknown, opts: CompileOptions): Promise<LivePipeline> {
+    return new LivePipeline(doc, opts, await compilePipelineAsync(doc, opts));
   }
 
   get current(): Executor { return this.executor; }

@@ -89,7 +89,7 @@ test('diffPipelines reports the outputs that differ between two versions', async
 test('hot swap keeps window state of unchanged nodes and loses no point in flight', async () => {
   const rows: Rollup[] = [];
   const opts = { operators: builtinOperators, host: { clock: { now: () => 1e9 }, sinks: { store: { write: (_t: string, items: readonly unknown[]) => { rows.push(...(items as Rollup[])); } }, outbox: { enqueue() {} } } } };
-  const live = new LivePipeline(doc(50), opts);
+  const live = await LivePipeline.start(doc(50), opts);
   const p = (ts: number, value: number): Point => ({ device: 'd1', metric: 'temp', ts, value, unit: 'degC' });
   const first = live.process([p(0, 60), p(10_000, 61)]);
   const swap = live.replace(doc(10)); // queued behind the batch in flight
