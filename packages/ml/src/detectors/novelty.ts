@@ -10,8 +10,8 @@ import { detectPeriod } from './period.js';
  *    lies beyond the history's min/max in units of its range. Rank-based, so it needs no scale and
  *    copes with skewed, discrete and heavy-tailed metrics.
  * 2. Seasonal novelty: after `periodWarmup` samples the season is the strongest autocorrelation
- *    peak (≥ `acfMin`), if any; |x − x(t−season)| is then ranked against the history of such
- *    differences the same way (upper tail only), weighted by `seasonWeight`.
+ *    peak (≥ `acfMin`), if any; |x − r| with r = median of the values 1, 2 and 3 seasons ago is
+ *    then ranked against the history of such differences (upper tail only), × `seasonWeight`.
  * 3. Recent-level novelty: the same rank score against only the last `recentHistory` samples,
  *    weighted by `recentWeight` < 1, so it counts only for a clear break from the recent regime.
  * 4. raw = max of the three; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen".
@@ -38,6 +38,9 @@ export const NOVELTY_DEFAULTS: NoveltyParams = {
   suppress: 200, driftWindow: 6, warmup: 100,
 };
 
+/** Seasons looked back for the seasonal reference (median), so one odd cycle does not echo. */
+const CYCLES = 3;
+
 function levelNovelty(w: SortedWindow, x: number, twoSided: boolean): number {
   const [below, atMost] = w.rank(x);
   let s = twoSided ? 1 - 2 * Math.min(0.5, 1 - below, atMost) : below;
@@ -58,6 +61,7 @@ export class NoveltyCore implements DetectorCore {
   private season = 0;
   private seasonRing: Float64Array | null = null;
   private seasonDiffs: SortedWindow | null = null;
+  private seasonKnown = 0;
   private n = 0;
 
   constructor(p: NoveltyParams) {
@@ -74,7 +78,7 @@ export class NoveltyCore implements DetectorCore {
     let out: CoreResult | null = null;
     let seasonRef = NaN;
     if (this.season > 0 && this.seasonRing && this.seasonDiffs) {
-      seasonRef = this.seasonRing[this.n % this.season]!;
+      seasonRef = this.seasonReference();
       const d = Math.abs(x - seasonRef);
       const cSeason = this.seasonDiffs.count >= this.season ? p.seasonWeight * levelNovelty(this.seasonDiffs, d, false) : 0;
       this.seasonDiffs.push(d);
@@ -85,7 +89,7 @@ export class NoveltyCore implements DetectorCore {
     this.vals.push(x);
     this.recentVals.push(x);
     if (this.n + 1 === p.periodWarmup) this.startSeason();
-    if (this.seasonRing) this.seasonRing[this.n % this.season] = x;
+    if (this.seasonRing) { this.seasonRing[this.n % this.seasonRing.length] = x; this.seasonKnown++; }
     this.n++;
     return out;
   }
@@ -108,12 +112,25 @@ export class NoveltyCore implements DetectorCore {
       explanation = `value breaks from the last ${this.recentVals.count} samples (${x >= this.recentVals.median() ? 'above' : 'below'} ${pct(Math.min(1, (cRecent / this.p.recentWeight + 1) / 2))} of them)${sustained ? ', sustained' : ''}`;
     } else if (cSeason > cLevel) {
       label = x >= seasonRef ? 'spike' : 'drop';
-      explanation = `value ${x >= seasonRef ? 'above' : 'below'} its level one season (${this.season} samples) ago by more than ${pct(cSeason / this.p.seasonWeight)} of past seasonal differences`;
+      explanation = `value ${x >= seasonRef ? 'above' : 'below'} its level in the last seasons (${this.season} samples each) by more than ${pct(cSeason / this.p.seasonWeight)} of past seasonal differences`;
     } else {
       label = sustained ? 'drift' : x >= median ? 'spike' : 'drop';
       explanation = `value ${x >= median ? 'higher' : 'lower'} than ${pct(Math.min(1, (cLevel + 1) / 2))} of the last ${this.vals.count} samples${sustained ? ', sustained' : ''}`;
     }
     return { score, label, explanation };
+  }
+
+  /** Median of the values 1, 2 and 3 seasons ago that are known (one odd cycle cannot echo). */
+  private seasonReference(): number {
+    const ring = this.seasonRing!;
+    const len = ring.length;
+    const base = this.n + len;
+    const a = ring[(base - this.season) % len]!;
+    if (2 * this.season > this.seasonKnown) return a;
+    const b = ring[(base - 2 * this.season) % len]!;
+    if (3 * this.season > this.seasonKnown) return (a + b) / 2;
+    const c = ring[(base - 3 * this.season) % len]!;
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
   }
 
   private startSeason(): void {
@@ -123,9 +140,12 @@ export class NoveltyCore implements DetectorCore {
     const lag = detectPeriod(values, this.p.acfMin, this.p.maxPeriod);
     if (lag === 0) return;
     this.season = lag;
-    this.seasonRing = new Float64Array(lag);
-    // Seed the ring so that slot (t mod lag) holds the value from exactly one season before t.
-    for (let k = 0; k < lag; k++) this.seasonRing[(this.n - lag + 1 + k) % lag] = values[values.length - lag + k]!;
+    const len = lag * CYCLES;
+    this.seasonRing = new Float64Array(len);
+    // Seed the ring with the most recent values: slot (t mod len) holds the value at time t.
+    const known = Math.min(len, values.length);
+    for (let k = 0; k < known; k++) this.seasonRing[(this.n - known + 1 + k) % len] = values[values.length - known + k]!;
+    this.seasonKnown = known;
     this.seasonDiffs = new SortedWindow(this.p.history);
   }
 
