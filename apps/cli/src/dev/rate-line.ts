@@ -1,4 +1,8 @@
-import type { GatewayStats } from '../services.js';
+/** The gateway status fields the rate line reads (a subset of the gateway's `stats()`). */
+export interface GatewayStats {
+  ingest: { accepted: number; rejectedTotal: number };
+  store: { usedBytes: number };
+}
 
 export interface RateSample {
   at: number;
