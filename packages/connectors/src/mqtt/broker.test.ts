@@ -59,15 +59,21 @@ test('bad input: each message is rejected with its reason, dead-lettered, acknow
   const letters = store.deadLetters({ limit: 100 });
   assert.deepEqual(letters.map((d) => d.reason).sort(), ['bad_shape', 'bad_shape', 'malformed_json', 'malformed_json', 'malformed_json', 'too_large', 'too_large', 'unknown_topic']);
   assert.ok(letters.some((d) => /position 22/.test(d.message)), 'malformed JSON names the position');
+  const tooBig = letters.find((d) => d.reason === 'too_large' && d.rawBytes === huge.length);
+  assert.ok(tooBig && (tooBig.raw?.length ?? 0) < 100_000, 'a 10 MB payload is kept as a bounded prefix with its real size');
   assert.equal(store.queryPoints({ device: 'bad-1' }).length, 0);
 
-  // Per-point problems (wrong types, strings, "NaN") are the ingestor's: counted per point, the rest kept.
+  // Per-point problems are the ingestor's: each bad metric is rejected by name, the good ones kept.
   const ts = Date.now() - 1000;
-  await c.publishAsync(topic, JSON.stringify({ ts, good: 1.5, text: 'NaN', obj: { a: 1 }, list: [1] }), { qos: 1 });
+  await c.publishAsync(topic, JSON.stringify({ ts, good: 1.5, mode: 'auto', nan: 'NaN', inf: '-Infinity', numstr: '12.5', obj: { a: 1 }, list: [1] }), { qos: 1 });
   const stats = broker.stats();
-  assert.equal(stats.pointsAccepted + stats.pointsRejected, 4);
-  assert.ok(stats.pointsRejected >= 2, 'object and array values are rejected');
-  assert.deepEqual(store.queryPoints({ device: 'bad-1', metric: 'good' }).map((p) => p.value), [1.5]);
+  assert.equal(stats.pointsAccepted, 2);
+  assert.equal(stats.pointsRejected, 5);
+  assert.deepEqual(store.queryPoints({ device: 'bad-1' }).map((p) => [p.metric, p.value]).sort(), [['good', 1.5], ['mode', 'auto']]);
+  const perPoint = store.deadLetters({ limit: 100 }).find((d) => d.reason === 'not_finite');
+  assert.ok(perPoint, 'the per-point rejects are dead-lettered');
+  assert.match(perPoint.message, /5 of 7 point\(s\) rejected/);
+  assert.match(perPoint.message, /value "12.5" is a number written as a string/);
   assert.equal(broker.status().state, 'running');
 });
 
