@@ -33,8 +33,14 @@ export interface WindowOptions {
 export const AddOutcome = { Ok: 0, Late: 1, KeyLimit: 2, Future: 3 } as const;
 export type AddOutcome = (typeof AddOutcome)[keyof typeof AddOutcome];
 
-interface Win { start: number; acc: Accumulator; revision: number; dirty: boolean; queued: boolean }
-interface KeyState { device: string; metric: string; unit: string | undefined; wm: number; lastTs: number; lastArrival: number; nextCheck: number; wins: Win[] }
+/** A window is its accumulator plus emission state: one object per window keeps per-key memory small. */
+class Win extends Accumulator {
+  revision = 0;
+  dirty = false;
+  queued = false;
+  constructor(readonly start: number, keepValues: boolean) { super(keepValues); }
+}
+interface KeyState { device: string; metric: string; unit: string | undefined; wm: number; lastArrival: number; nextCheck: number; wins: Win[] }
 
 export class KeyedWindows {
   private readonly byDevice = new Map<string, Map<string, KeyState>>();
@@ -72,7 +78,7 @@ export class KeyedWindows {
       const fkey = `${p.device}\u0000${p.metric}`;
       const oldWm = this.forgotten.get(fkey);
       if (oldWm !== undefined) this.forgotten.delete(fkey);
-      st = { device: p.device, metric: p.metric, unit: p.unit, wm: oldWm ?? -Infinity, lastTs: -Infinity, lastArrival: now, nextCheck: Infinity, wins: [] };
+      st = { device: p.device, metric: p.metric, unit: p.unit, wm: oldWm ?? -Infinity, lastArrival: now, nextCheck: Infinity, wins: [] };
       metrics.set(p.metric, st);
       this.keyCount++;
     }
@@ -82,7 +88,7 @@ export class KeyedWindows {
       const end = start + sizeMs;
       if (end + latenessMs <= wm) continue; // that window is closed for good
       const win = this.window(st, start);
-      win.acc.add(ts, p.value);
+      win.add(ts, p.value);
       win.dirty = true;
       accepted = true;
       if (end <= wm && !win.queued) { win.queued = true; this.pending.push({ st, win }); } // late update: re-emit
@@ -90,7 +96,6 @@ export class KeyedWindows {
     if (!accepted) { this.counters.late++; return AddOutcome.Late; }
     if (ts > this.maxAccepted) this.maxAccepted = ts;
     if (p.unit !== undefined) st.unit = p.unit;
-    if (ts > st.lastTs) st.lastTs = ts;
     if (now > st.lastArrival) st.lastArrival = now;
     if (ts > wm) {
       st.wm = ts;
@@ -158,8 +163,10 @@ export class KeyedWindows {
 
   private window(st: KeyState, start: number): Win {
     for (const w of st.wins) if (w.start === start) return w;
-    const win: Win = { start, acc: new Accumulator(this.o.percentiles.length > 0), revision: 0, dirty: false, queued: false };
-    st.wins.push(win);
+    const win = new Win(start, this.o.percentiles.length > 0);
+    // An array literal is allocated at its exact size; push() onto an empty array reserves 17 slots.
+    if (st.wins.length === 0) st.wins = [win];
+    else st.wins.push(win);
     const end = start + this.o.sizeMs;
     const check = end <= st.wm ? end + this.o.latenessMs : end;
     if (check < st.nextCheck) st.nextCheck = check;
@@ -184,7 +191,7 @@ export class KeyedWindows {
   }
 
   private row(st: KeyState, win: Win): Rollup {
-    const a = win.acc;
+    const a = win;
     const has = a.count > 0;
     const r: Rollup = {
       device: st.device, metric: st.metric, windowMs: this.o.sizeMs, start: win.start, end: win.start + this.o.sizeMs,
