@@ -108,4 +108,6 @@ export class StreamMap<T> {
 
   get size(): number { return this.map.size; }
   delete(device: string, metric: string): boolean { return this.map.delete(`${device}\u0000${metric}`); }
+  values(): IterableIterator<T> { return this.map.values(); }
+  clear(): void { this.map.clear(); }
 }

@@ -7,6 +7,7 @@ export * from './params.js';
 export * from './registry.js';
 export * from './artifact.js';
 export * from './train.js';
+export * from './runner.js';
 export * from './eval/metrics.js';
 export * from './eval/nab.js';
 export * from './eval/labels.js';
