@@ -48,6 +48,15 @@ test('over-temperature: the heatsink heats up, the inverter derates and produces
   assert.ok(mean(late.map((r) => v(r.faulty, 'active_power'))) < 0.8 * mean(late.map((r) => v(r.base, 'active_power'))));
 });
 
+test('over-temperature on a pump (bearing wear): hotter bearing and stronger vibration', () => {
+  const { rows } = pair('pump', [{ kind: 'over_temperature', magnitude: 30, startMs: 0, durationMs: 120 * MIN }], 120, MIN, { cycleMinutes: 0 });
+  const late = rows.filter((r) => r.t >= 60 * MIN);
+  for (const r of late) {
+    assert.ok(v(r.faulty, 'temperature') > v(r.base, 'temperature') + 15, `bearing ${v(r.faulty, 'temperature')} vs ${v(r.base, 'temperature')}`);
+    assert.ok(v(r.faulty, 'vibration_rms') > 1.2 * v(r.base, 'vibration_rms'), `vibration ${v(r.faulty, 'vibration_rms')} vs ${v(r.base, 'vibration_rms')}`);
+  }
+});
+
 test('spike adds its magnitude for its duration; drift grows linearly; both only on their metric', () => {
   const spike = pair('energy_meter', [{ kind: 'spike', metric: 'active_power', magnitude: 100, startMs: 2 * MIN, durationMs: 10_000 }], 4);
   for (const r of spike.rows) {
@@ -72,6 +81,7 @@ test('bad fault and device settings are rejected with the device, field, value a
   const bad: DeviceSpec[] = [
     { id: 'p', kind: 'pump', faults: [{ kind: 'string_fault', startMs: 0 }, { kind: 'stuck', metric: 'nope', startMs: 0 }, { kind: 'drift', metric: 'flow' }] },
     { id: 'p', kind: 'turbine' as never },
+    { id: 'gps', kind: 'gps_tracker', faults: [{ kind: 'over_temperature', startMs: 0 }] },
     { id: 'inv', kind: 'solar_inverter', unitId: 300, faults: [{ kind: 'string_fault', string: 9, startMs: 0 }, { kind: 'melt' as never, startMs: 0 }] },
   ];
   assert.throws(() => createSimulator({ devices: bad }), (e: unknown) => {
@@ -82,9 +92,10 @@ test('bad fault and device settings are rejected with the device, field, value a
       /devices\[0\] \('p'\)\.faults\[2\]: needs 'startMs' \(a schedule\) or 'probabilityPerSec'/,
       /devices\[1\] \('p'\): field 'id' duplicates an earlier device/,
       /devices\[1\] \('p'\): field 'kind' must be one of solar_inverter, energy_meter, pump, gps_tracker; got "turbine"/,
-      /devices\[2\] \('inv'\): field 'unitId' must be an integer 1-247; got 300/,
-      /devices\[2\] \('inv'\)\.faults\[0\]: field 'string' must be an integer 1-4; got 9/,
-      /devices\[2\] \('inv'\)\.faults\[1\]: field 'kind' must be one of spike, drift, stuck, dropout, over_temperature, string_fault; got "melt"/,
+      /devices\[2\] \('gps'\)\.faults\[0\]: an over_temperature fault needs a device that heats up \(solar_inverter, pump\); this device is a gps_tracker/,
+      /devices\[3\] \('inv'\): field 'unitId' must be an integer 1-247; got 300/,
+      /devices\[3\] \('inv'\)\.faults\[0\]: field 'string' must be an integer 1-4; got 9/,
+      /devices\[3\] \('inv'\)\.faults\[1\]: field 'kind' must be one of spike, drift, stuck, dropout, over_temperature, string_fault; got "melt"/,
     ]) assert.match(e.message, re);
     return true;
   });

@@ -108,6 +108,7 @@ function faultProblems(f: FaultSpec, where: string, model: DeviceModel): string[
   const signal = f.kind === 'spike' || f.kind === 'drift' || f.kind === 'stuck';
   if (f.metric !== undefined && !signal) p.push(`${where}: field 'metric' applies only to spike, drift and stuck faults`);
   if (signal && f.metric !== undefined && !model.metrics.some((m) => m.name === f.metric)) p.push(`${where}: field 'metric' must be one of ${model.metrics.map((m) => m.name).join(', ')}; got ${JSON.stringify(f.metric)}`);
+  if (f.kind === 'over_temperature' && model.kind !== 'solar_inverter' && model.kind !== 'pump') p.push(`${where}: an over_temperature fault needs a device that heats up (solar_inverter, pump); this device is a ${model.kind}`);
   if (f.kind === 'string_fault') {
     const strings = model.metrics.filter((m) => m.name.startsWith('string_current_')).length;
     if (model.kind !== 'solar_inverter') p.push(`${where}: a string_fault needs a solar_inverter; this device is a ${model.kind}`);

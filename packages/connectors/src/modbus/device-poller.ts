@@ -203,13 +203,13 @@ export class ModbusDevicePoller {
     this.stats.lastPollAt = ts;
     this.stats.gaps += gaps;
     this.stats.points += candidates.length - gaps;
+    const stored = await this.deliver(candidates);
     const wasHealthy = this.healthy;
-    this.healthy = gaps === 0;
+    this.healthy = gaps === 0 && stored;
     if (wasHealthy !== this.healthy) {
-      if (!this.healthy && this.client) this.opts.logger.warn({ device: this.name, gaps, error: this.stats.lastError }, 'modbus: poll has gaps');
+      if (!this.healthy && this.client) this.opts.logger.warn({ device: this.name, gaps, error: this.stats.lastError }, 'modbus: poll incomplete (gaps or store refusal)');
       this.opts.onChange();
     }
-    await this.deliver(candidates);
   }
 
   private async readBlock(client: ModbusClient, block: ReadBlock, ts: number): Promise<PointCandidate[]> {
@@ -228,14 +228,17 @@ export class ModbusDevicePoller {
     });
   }
 
-  private async deliver(candidates: PointCandidate[]): Promise<void> {
-    if (candidates.length === 0) return;
+  /** True when the store took the readings. */
+  private async deliver(candidates: PointCandidate[]): Promise<boolean> {
+    if (candidates.length === 0) return true;
     try {
       await this.opts.ingestor.ingest({ source: 'modbus', origin: this.origin, candidates, receivedAt: this.opts.now() });
+      return true;
     } catch (e) {
       // A Modbus reading cannot be re-requested later: the loss is counted and reported.
       this.stats.ingestErrors++;
       this.recordError(`store refused ${candidates.length} point(s): ${errText(e)}`);
+      return false;
     }
   }
 

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { waitFor } from '@outpost/testing';
 import type { ConnectorStatus } from '@outpost/contract';
@@ -113,6 +114,41 @@ test('an unreachable device at start does not fail start(): the source is degrad
   assert.ok(db.store.queryPoints({ device: 'ghost', metric: 'x' }).every((p) => p.value === null && p.quality === 'bad'));
   await source.stop();
   assert.equal(source.status().state, 'stopped');
+});
+
+test('a device that accepts connections but never answers: reads time out into gaps, the connection is renewed', async (t) => {
+  const sockets = new Set<Socket>();
+  const mute = createServer((s) => { sockets.add(s); s.on('error', () => undefined); }); // reads requests, answers nothing
+  await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+  const db = openStore();
+  const source = createModbusSource({ ingestor: db.ingestor, config: { backoff, devices: [{ device: 'mute', host: '127.0.0.1', port: (mute.address() as AddressInfo).port, pollIntervalMs: 20, timeoutMs: 50, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
+  t.after(async () => {
+    await source.stop();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => mute.close(() => resolve()));
+    await db.close();
+  });
+  await source.start();
+  await waitFor(() => source.stats().mute!.connects >= 2, { what: 'a renewed connection after a timeout' });
+  assert.match(source.stats().mute!.lastError ?? '', /timed out/i);
+  await waitFor(() => db.store.queryPoints({ device: 'mute', metric: 'x' }).length >= 1, { what: 'a gap point' });
+  assert.ok(db.store.queryPoints({ device: 'mute', metric: 'x' }).every((p) => p.value === null && p.quality === 'bad'));
+});
+
+test('when the store refuses the readings the poller counts the loss, reports it and keeps polling', async (t) => {
+  const server = await startServer({ getHoldingRegister: () => 7 });
+  const db = openStore();
+  const source = createModbusSource({ ingestor: db.ingestor, config: { backoff, devices: [{ device: 'd', host: '127.0.0.1', port: server.port, pollIntervalMs: 20, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
+  t.after(async () => { await source.stop(); await server.close(); await db.close(); });
+  await source.start();
+  await waitFor(() => db.store.queryPoints({ device: 'd', metric: 'x' }).length >= 1, { what: 'a stored reading' });
+  await db.ingestor.close(); // from now on ingest rejects with ERR_STORE_CLOSED
+  await waitFor(() => source.stats().d!.ingestErrors >= 2, { what: 'refusals counted' });
+  assert.match(source.stats().d!.lastError ?? '', /store refused 1 point\(s\): .*shutting down/);
+  assert.equal(source.status().state, 'degraded');
+  assert.match(source.status().error ?? '', /^d: store refused/);
+  const polls = source.stats().d!.polls;
+  await waitFor(() => source.stats().d!.polls > polls + 2, { what: 'polling to go on' });
 });
 
 function pick(p: { value: unknown; unit?: string; quality?: string } | undefined) {
