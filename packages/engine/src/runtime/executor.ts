@@ -93,11 +93,19 @@ export class Executor {
       const nodeId = planned.node.id;
       const outputs: Record<string, unknown[]> = {};
       const nodeErrors: EngineErrorRecord[] = [];
+      // Ports whose array is someone else's (handed over by emitAll): copied before anything is pushed.
+      let borrowed: Set<string> | undefined;
       const io: NodeIO = {
-        out: (port) => (outputs[port] ??= []),
+        out: (port) => {
+          const cur = outputs[port];
+          if (cur === undefined) return (outputs[port] = []);
+          if (borrowed?.delete(port)) return (outputs[port] = cur.slice());
+          return cur;
+        },
         emitAll: (port, list) => {
           const cur = outputs[port];
-          outputs[port] = cur === undefined || cur.length === 0 ? (list as unknown[]) : cur.concat(list);
+          if (cur === undefined || cur.length === 0) { outputs[port] = list as unknown[]; (borrowed ??= new Set()).add(port); }
+          else { outputs[port] = cur.concat(list); borrowed?.delete(port); }
         },
         error: (err, item) => {
           const rec: EngineErrorRecord = { nodeId, code: err.code, message: err.message };
