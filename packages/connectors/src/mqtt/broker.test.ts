@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, Socket } from 'node:net';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { generate } from 'mqtt-packet';
+import { generate, parser as mqttParser } from 'mqtt-packet';
 import { isOutpostError } from '@outpost/contract';
 import { waitFor } from '@outpost/testing';
 import { createMqttBrokerSource, type MqttBrokerOptions } from './broker.js';
@@ -78,7 +78,8 @@ test('bad input: each message is rejected with its reason, dead-lettered, acknow
 });
 
 test('store full: no PUBACK, the publisher is dropped and redelivers; nothing is lost once space returns', async (t) => {
-  const { broker, url, store } = await startBroker(t, {}, { hardCapMb: 1 });
+  const states: string[] = [];
+  const { broker, url, store } = await startBroker(t, { onStatus: (s) => states.push(s.state) }, { hardCapMb: 1 });
   fillStore(store);
   const c = await client(t, url, { reconnectPeriod: 50 });
   let acked = false;
@@ -94,6 +95,8 @@ test('store full: no PUBACK, the publisher is dropped and redelivers; nothing is
   await published;
   assert.deepEqual(store.queryPoints({ device: 'full-1' }).map((p) => p.value), [7]);
   assert.equal(broker.status().state, 'running');
+  await broker.stop();
+  assert.deepEqual(states, ['connecting', 'running', 'degraded', 'running', 'stopped']);
 });
 
 test('a client that disconnects mid-publish changes nothing; the broker keeps serving others', async (t) => {
@@ -115,6 +118,37 @@ test('a client that disconnects mid-publish changes nothing; the broker keeps se
   assert.equal(store.queryPoints({ device: 'half' }).length, 0);
   assert.equal(store.queryPoints({ device: 'whole' }).length, 1);
   assert.equal(broker.stats().messages, 1);
+});
+
+test('a publisher that vanishes mid-stream: every message that got a PUBACK is in SQLite', async (t) => {
+  const { broker, store } = await startBroker(t);
+  const raw = new Socket();
+  await new Promise<void>((r) => raw.connect(broker.address().port, '127.0.0.1', r));
+  raw.on('error', () => {}); // the reset after destroy() is expected
+  const acked = new Set<number>();
+  let connacked = false;
+  const p = mqttParser();
+  p.on('packet', (packet) => {
+    if (packet.cmd === 'connack') connacked = true;
+    if (packet.cmd === 'puback' && packet.messageId !== undefined) acked.add(packet.messageId);
+  });
+  raw.on('data', (d) => p.parse(d));
+  raw.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'vanishing', clean: true, keepalive: 30 }));
+  await waitFor(() => connacked, { what: 'CONNACK' }); // aedes queues at most 42 packets before CONNACK
+  const ts = Date.now() - 10_000;
+  const packets = Array.from({ length: 2000 }, (_, i) => generate({
+    cmd: 'publish', topic: 'outpost/v1/vanish/telemetry', payload: Buffer.from(`{"metric":"m","ts":${ts + i},"value":${i + 1}}`), qos: 1, messageId: i + 1, dup: false, retain: false,
+  }));
+  const stream = Buffer.concat(packets);
+  raw.write(stream.subarray(0, stream.length - 10)); // the last PUBLISH is cut short
+  await waitFor(() => acked.size > 0, { what: 'the first PUBACKs' });
+  raw.destroy();
+  await waitFor(() => broker.stats().clients === 0, { what: 'the broker to drop the client' });
+  await waitFor(() => broker.stats().pointsAccepted >= acked.size, { what: 'commits in flight to settle' });
+  const stored = new Set(store.queryPoints({ device: 'vanish', limit: 5000 }).map((pt) => pt.value as number));
+  for (const id of acked) assert.ok(stored.has(id), `message ${id} was acknowledged but is not stored`);
+  assert.ok(!stored.has(2000), 'the cut-short message is not stored');
+  assert.equal(broker.status().state, 'running');
 });
 
 test('username/password: wrong credentials are refused, right ones publish', async (t) => {
