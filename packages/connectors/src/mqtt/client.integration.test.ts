@@ -9,16 +9,23 @@ const MOSQUITTO = 'mqtt://127.0.0.1:1883';
 
 async function startClientSource(t: TestContext, prefix: string, opts: Partial<MqttClientOptions> = {}, storeOptions?: TestStoreOptions) {
   const gw = openTestGateway(t, storeOptions);
+  const clientId = `outpost-test-${Math.random().toString(36).slice(2, 10)}`;
   const source = createMqttClientSource({
     ingestor: gw.ingestor,
     url: MOSQUITTO,
-    clientId: `outpost-test-${Math.random().toString(36).slice(2, 10)}`,
+    clientId,
     topics: [`${prefix}/outpost/v1/{device}/telemetry`, { topic: `${prefix}/site/{site}/scada/{asset}/telemetry`, device: 'asset' }],
     reconnectPeriodMs: 50,
     ...opts,
   });
   await source.start();
   t.after(() => source.stop());
+  // The source uses a persistent session; end it after the source stops (after-hooks run in
+  // registration order) so test runs leave no sessions behind on Mosquitto.
+  t.after(async () => {
+    const wipe = await connectAsync(MOSQUITTO, { clientId, clean: true, reconnectPeriod: 0 });
+    await wipe.endAsync();
+  });
   await waitFor(() => source.status().state === 'running', { what: 'client source subscribed' });
   return { ...gw, source };
 }
