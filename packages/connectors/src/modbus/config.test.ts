@@ -30,6 +30,23 @@ test('a bad field names the device, the register, the field, the value and what 
   assert.match(msg, /device 'inv-1' register 'temp' \(devices\[0\]\.registers\[1\]\): field 'type' must be one of bool, int16, uint16, int32, uint32, float32; got "int8"/);
 });
 
+test('each problem carries its path in display form, for schema and semantic checks alike', () => {
+  try {
+    parseModbusConfig({ backoff: { minMs: 9, maxMs: 1 }, devices: [device([{ ...reg, type: 'int8' }]), device([{ ...reg, function: 'coil' }], { device: 'x' })] });
+    assert.fail('accepted');
+  } catch (e) {
+    assert.ok(isOutpostError(e, 'ERR_CONFIG_INVALID'));
+    assert.deepEqual((e.details!.problems as Array<{ path: string }>).map((p) => p.path).sort(), ['devices[0].registers[0].type']);
+  }
+  try {
+    parseModbusConfig({ backoff: { minMs: 9, maxMs: 1 }, devices: [device([{ ...reg, function: 'coil' }])] });
+    assert.fail('accepted');
+  } catch (e) {
+    assert.ok(isOutpostError(e, 'ERR_CONFIG_INVALID'));
+    assert.deepEqual((e.details!.problems as Array<{ path: string }>).map((p) => p.path).sort(), ['backoff.minMs', 'devices[0].registers[0].type']);
+  }
+});
+
 test('every problem is listed at once: missing fields, unknown fields, out-of-range numbers', () => {
   const msg = problemsOf({ devices: [device([{ metric: 'x', address: 70000, function: 'holding', type: 'uint16', scael: 2 }, { metric: 'y', function: 'input', type: 'int16' }], { unitId: 300 })] });
   assert.match(msg, /\(4 problems\)/);

@@ -55,13 +55,14 @@ export interface ModbusConfigInput {
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
 const validate = ajv.compile(modbusConfigSchema);
 
+/** One problem; `path` is in display form, e.g. `devices[0].registers[2].type`. */
 interface Problem { path: string; message: string }
 
 /**
  * JSON pointer -> where it points, for people: `/devices/0/registers/2/type` becomes
  * where = "device 'inv' register 'active_power' (devices[0].registers[2])", field = "type".
  */
-function describe(root: unknown, pointer: string): { where: string; field?: string } {
+function describe(root: unknown, pointer: string): { where: string; path: string; field?: string } {
   const parts = pointer.split('/').slice(1);
   const field = parts.length && !/^\d+$/.test(parts[parts.length - 1]!) ? parts.pop() : undefined;
   const labels: string[] = [];
@@ -76,7 +77,8 @@ function describe(root: unknown, pointer: string): { where: string; field?: stri
     if (parts[i - 1] === 'registers') labels.push(`register '${String(rec?.metric ?? '?')}'`);
   });
   const where = labels.length ? `${labels.join(' ')} (${dotted})` : dotted || 'top level';
-  return field === undefined ? { where } : { where, field };
+  const path = field === undefined ? dotted : dotted ? `${dotted}.${field}` : field;
+  return field === undefined ? { where, path } : { where, path, field };
 }
 
 function ajvProblem(root: unknown, e: ErrorObject): Problem {
@@ -88,10 +90,10 @@ function ajvProblem(root: unknown, e: ErrorObject): Problem {
   if (e.keyword === 'required') expected = 'is required';
   if (e.keyword === 'additionalProperties') expected = 'is not a known field';
   if (e.keyword === 'not') expected = 'must not be 0';
-  const { where, field } = describe(root, pointer);
+  const { where, path, field } = describe(root, pointer);
   const got = e.keyword === 'required' ? '' : `; got ${JSON.stringify(valueAt(root, pointer))}`;
   const subject = field === undefined ? where : `${where}: field '${field}'`;
-  return { path: pointer, message: `${subject} ${expected}${got}` };
+  return { path, message: `${subject} ${expected}${got}` };
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
