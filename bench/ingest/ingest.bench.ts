@@ -4,8 +4,9 @@
 // HTTP batches; compared in the same run with a bare aedes broker that only PUBACKs.
 import { join } from 'node:path';
 import { tempDir, waitFor } from '@outpost/testing';
+import { bundleChild } from '../lib/bundle.js';
 import { startChild } from '../lib/child.js';
-import { cpuMs, peakRss } from '../lib/proc.js';
+import { cpuMs, peakRss, rssMb } from '../lib/proc.js';
 import { median, percentile, round } from '../lib/stats.js';
 import { connect, runHttpLoad, runMqttLoad } from './loadgen.js';
 import { startMosquitto } from './mosquitto.js';
@@ -16,12 +17,14 @@ const N1 = quick ? 15_000 : 60_000; // 1-point messages
 const N100 = quick ? 1_500 : 5_000; // 100-point messages
 const HTTP_REQ = quick ? 150 : 500; // 1000-point requests
 const here = new URL('.', import.meta.url).pathname;
+const GATEWAY_CHILD = await bundleChild(join(here, 'gateway-child.ts'));
+const BARE_BROKER_CHILD = await bundleChild(join(here, 'bare-broker-child.ts'));
 
 interface Ready { pid: number; addresses: { http: string; mqtt?: string } }
 
 async function gateway(extra: Record<string, unknown> = {}) {
   const { dir, cleanup } = tempDir('outpost-bench-gw-');
-  const c = await startChild<Ready>(join(here, 'gateway-child.ts'), [JSON.stringify({ dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'warn' }, ...extra })]);
+  const c = await startChild<Ready>(GATEWAY_CHILD, [JSON.stringify({ dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'warn' }, ...extra })]);
   return { ...c.ready, stop: async () => { await c.stop(); cleanup(); } };
 }
 
@@ -29,13 +32,13 @@ async function accepted(http: string): Promise<number> {
   return ((await (await fetch(`${http}/v1/status`)).json()) as { ingest: { accepted: number } }).ingest.accepted;
 }
 
-type Sample = { pps: number; cpuPer1k: number; rss: number; p50?: number; p99?: number };
+type Sample = { pps: number; cpuPer1k: number; rss: number; p50?: number; p99?: number; idleRss?: number };
 const samples: Record<string, Sample[]> = { bare: [], embedded1: [], embedded100: [], mosquitto1: [], http: [], latency: [] };
 
 for (let rep = 0; rep < REPS; rep++) {
   // Yardstick: bare aedes, PUBACK only.
   {
-    const b = await startChild<{ pid: number; port: number }>(join(here, 'bare-broker-child.ts'));
+    const b = await startChild<{ pid: number; port: number }>(BARE_BROKER_CHILD);
     const client = await connect(`mqtt://127.0.0.1:${b.ready.port}`);
     const rss = peakRss(b.ready.pid);
     const cpu0 = cpuMs(b.ready.pid);
@@ -47,6 +50,8 @@ for (let rep = 0; rep < REPS; rep++) {
   // Embedded broker, 1 and 100 points per message: PUBACK = committed.
   for (const [key, n, ppm] of [['embedded1', N1, 1], ['embedded100', N100, 100]] as const) {
     const gw = await gateway();
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleRss = rssMb(gw.pid);
     const client = await connect(gw.addresses.mqtt!);
     const rss = peakRss(gw.pid);
     const cpu0 = cpuMs(gw.pid);
@@ -54,7 +59,7 @@ for (let rep = 0; rep < REPS; rep++) {
     const points = n * ppm;
     const stored = await accepted(gw.addresses.http);
     if (stored !== points) throw new Error(`${key}: ${stored} of ${points} points committed after the last PUBACK`);
-    samples[key]!.push({ pps: (points / r.elapsedMs) * 1000, cpuPer1k: ((cpuMs(gw.pid) - cpu0) / points) * 1000, rss: rss.stop() });
+    samples[key]!.push({ pps: (points / r.elapsedMs) * 1000, cpuPer1k: ((cpuMs(gw.pid) - cpu0) / points) * 1000, rss: rss.stop(), idleRss });
     await client.endAsync();
     await gw.stop();
   }
@@ -117,6 +122,7 @@ const figures = {
   cpu_per_1k_points_embedded_1pt: { value: round(med('embedded1', 'cpuPer1k'), 1), unit: 'ms' },
   cpu_per_1k_points_embedded_100pt: { value: round(med('embedded100', 'cpuPer1k'), 1), unit: 'ms' },
   cpu_per_1k_points_bare_broker: { value: round(med('bare', 'cpuPer1k'), 1), unit: 'ms' },
+  gateway_rss_idle: { value: round(med('embedded1', 'idleRss'), 1), unit: 'MiB' },
   gateway_rss_peak: { value: round(maxRss, 1), unit: 'MiB', target: 150, meets: maxRss < 150 },
 };
 const conditions = {
@@ -124,5 +130,6 @@ const conditions = {
   messages_1pt: N1, messages_100pt: N100, http_requests: HTTP_REQ, http_batch: 1000, http_concurrency: 4, qos: 1, window: 1000,
   sqlite_synchronous: 'full', group_commit: 'default (5000 points / 2 ms)', latency_rate_msgs_s: round(median(samples.latency!.map((s) => s.pps)), 0),
   load_generator: 'same machine, one mqtt.js client in the bench process; gateway in its own process',
+  gateway_build: 'esbuild bundle as built by npm run build (no tsx loader)',
 };
 console.log(JSON.stringify({ bench: 'ingest', figures, conditions }));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
- * Start `node --import tsx <script> <args>` and wait for its first stdout line that parses as JSON
+ * Start `node <script> <args>` (with tsx's loader for a .ts script) and wait for its first stdout line that parses as JSON
  * (the child's "ready" message with its addresses).
  */
 const live = new Set<ChildProcess>();
@@ -11,7 +11,7 @@ process.once('exit', () => { for (const c of live) c.kill('SIGKILL'); });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 
 export async function startChild<T>(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; ready: T; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   live.add(child);
   child.once('exit', () => live.delete(child));
   const lines = createInterface({ input: child.stdout! });

@@ -1,0 +1,23 @@
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * Bundle a benchmark child the way `npm run build` bundles `outpost` (our TypeScript compiled,
+ * third-party packages external), so benchmarks measure the code users run — not the tsx loader,
+ * which alone adds ~35 MiB of RSS.
+ */
+export async function bundleChild(entry: string): Promise<string> {
+  const outDir = join(root, 'dist', 'bench');
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, basename(entry).replace(/\.ts$/, '.mjs'));
+  await build({
+    entryPoints: [entry], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+    plugins: [{ name: 'externalise-third-party', setup(b) { b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@outpost/') ? undefined : { path: a.path, external: true })); } }],
+  });
+  const proto = join(root, 'packages/contract/src/wire/uplink.proto');
+  if (existsSync(proto)) copyFileSync(proto, join(outDir, 'uplink.proto'));
+  return out;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Builds the runnable bundles: Outpost's own TypeScript (the @outpost/* workspaces) compiled and
+// bundled by esbuild into one ESM file per entry point; third-party packages stay external and
+// load from node_modules as usual. Running the bundle instead of the sources through tsx saves
+// ~35 MiB of RSS and start-up time on small gateways, and is what `outpost` runs when present.
+// Usage: node scripts/build.mjs [--check]   (--check: exit 1 if a bundle is missing or stale)
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const entries = [
+  { in: 'apps/cli/src/main.ts', out: 'dist/outpost.mjs' },
+];
+
+// Files that bundled code reads next to itself (new URL('./x', import.meta.url)).
+const assets = [
+  { from: 'packages/contract/src/wire/uplink.proto', to: 'dist/uplink.proto' },
+  { from: 'packages/sandbox/src/python/pyodide-child.mjs', to: 'dist/pyodide-child.mjs' },
+];
+
+const workspaceOnly = {
+  name: 'externalise-third-party',
+  setup(b) {
+    // Bare specifiers that are not our workspaces stay external (native addons, dynamic requires).
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@outpost/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
+  }
+  return newest;
+}
+
+export function bundlesFresh() {
+  const src = Math.max(newestSource(join(root, 'packages')), newestSource(join(root, 'apps')));
+  return entries.every((e) => existsSync(join(root, e.out)) && statSync(join(root, e.out)).mtimeMs >= src);
+}
+
+if (process.argv.includes('--check')) {
+  const src = Math.max(newestSource(join(root, 'packages')), newestSource(join(root, 'apps')));
+  const stale = entries.filter((e) => !existsSync(join(root, e.out)) || statSync(join(root, e.out)).mtimeMs < src);
+  if (stale.length) { console.error(`stale or missing bundles: ${stale.map((e) => e.out).join(', ')}; run npm run build`); process.exit(1); }
+  process.exit(0);
+}
+
+for (const e of entries) {
+  await build({
+    entryPoints: [join(root, e.in)],
+    outfile: join(root, e.out),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    plugins: [workspaceOnly],
+    logLevel: 'warning',
+    // import.meta.url of bundled modules points at the bundle; code that locates files relative to
+    // its source must not rely on it (checked by the bundle smoke test).
+  });
+  console.log(`built ${e.out}`);
+}
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (const a of assets) if (existsSync(join(root, a.from))) copyFileSync(join(root, a.from), join(root, a.to));
