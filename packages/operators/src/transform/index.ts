@@ -5,7 +5,7 @@
  */
 import type { Point, PointValue } from '@outpost/contract';
 import { OutpostError } from '@outpost/contract';
-import { PointMemory, compileNodeExpression, reportEvalFailure, type CompiledExpression, type OperatorDefinition } from '@outpost/engine';
+import { PointMemory, compileNodeExpression, reportEvalFailure, type CompiledExpression, type EvalScope, type OperatorDefinition } from '@outpost/engine';
 import { nameMatcher } from '../shared/patterns.js';
 import { UNITS, unitConverter } from './units.js';
 
@@ -51,9 +51,17 @@ export const transform: OperatorDefinition = {
       if (e) exprs.push(e);
       return e;
     };
-    // The point currently being evaluated: expressions see the point as transformed so far.
+    // Expressions see the point as transformed so far, but prev/last() always refer to the input
+    // point's device and metric (a rename earlier in the list must not change what "previous" means).
     let failed: CompiledExpression | undefined;
-    const evalOn = (e: CompiledExpression, p: Point): unknown => { failed = e; return e.eval(p, memory); };
+    let source: Point | undefined;
+    const scope: EvalScope = {
+      now: () => memory.now(),
+      prev: () => memory.prev(source!),
+      prevTs: () => memory.prevTs(source!),
+      last: (_p, metric) => memory.last(source!, metric),
+    };
+    const evalOn = (e: CompiledExpression, p: Point): unknown => { failed = e; return e.eval(p, scope); };
     const copy = (p: Point, src: Point): Point => (p === src ? { ...p } : p);
     const steps: Step[] = ops.map((op, i): Step => {
       switch (op.op) {
@@ -152,6 +160,7 @@ export const transform: OperatorDefinition = {
         const extra: Point[] = [];
         for (const src of items as readonly Point[]) {
           let p = src;
+          source = src;
           try {
             for (let i = 0; i < steps.length; i++) p = steps[i]!(p, src, extra);
           } catch (e) {
