@@ -62,7 +62,7 @@ test('precedence: defaults ← file ← env ← --set ← overrides', () => {
 test('env strings are coerced to the schema type; unrelated OUTPOST_* variables are ignored', () => {
   const c = loadConfig({
     env: {
-      OUTPOST_GATEWAY_INGEST_DEDUPE: 'false',
+      OUTPOST_GATEWAY_STORE_SYNCHRONOUS: 'normal',
       OUTPOST_GATEWAY_INGEST_CLOCK_SKEW_CORRECT: '0',
       OUTPOST_GATEWAY_STORE_RETENTION_RAW_DAYS: '2.5',
       OUTPOST_GATEWAY_MQTT_TOPICS: 'a/{device}/t, b/{device}/u',
@@ -72,7 +72,7 @@ test('env strings are coerced to the schema type; unrelated OUTPOST_* variables 
       OUTPOST_SOMETHING_ELSE: 'x',
     },
   });
-  assert.equal(c.gateway.ingest.dedupe, false);
+  assert.equal(c.gateway.store.synchronous, 'normal');
   assert.equal(c.gateway.ingest.clockSkew.correct, false);
   assert.equal(c.gateway.store.retentionRawDays, 2.5);
   assert.deepEqual(c.gateway.mqtt.topics, ['a/{device}/t', 'b/{device}/u']);

@@ -42,7 +42,6 @@ const IngestSection = Section({
     thresholdMs: Int({ minimum: 0, default: 2000, description: 'A device whose median offset exceeds this is treated as skewed.' }),
     window: Int({ minimum: 1, default: 20, description: 'Number of recent messages per device the median offset is taken over.' }),
   }, { description: 'Device clock skew detection and correction.' }),
-  dedupe: Bool({ default: true, description: 'Drop duplicate points (same device, metric and timestamp).' }),
   metrics: Type.Record(Type.String({ minLength: 1 }), MetricRule, {
     default: {},
     description: 'Per-metric range checks and unit conversion, keyed by metric name.',
