@@ -9,6 +9,7 @@ import { HUB_MODULES, type HubContext } from './modules/index.js';
 import { createServices } from './core/services.js';
 import { Authenticator } from './core/auth.js';
 import { ErrorBodySchema, installErrorHandling } from './core/errors.js';
+import { installValidators } from './core/validation.js';
 import type { ObjectStore } from './core/object-store.js';
 
 export const HUB_VERSION = '0.1.0';
@@ -32,7 +33,7 @@ export interface HubHandle {
 
 /** The hub's HTTP app with every module registered, not yet listening (tests use `inject`). */
 export async function createHub(config: HubConfig, opts: HubOptions = {}): Promise<FastifyInstance> {
-  const base = { bodyLimit: config.maxBodyBytes, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' as const, allErrors: false } } };
+  const base = { bodyLimit: config.maxBodyBytes };
   const app = opts.logger
     ? Fastify({ ...base, loggerInstance: opts.logger })
     : Fastify({ ...base, logger: { level: config.log.level } });
@@ -42,6 +43,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const ctx: HubContext = { config, version: HUB_VERSION, startedAt: now(), now, services };
 
   installErrorHandling(app, config.maxBodyBytes);
+  installValidators(app);
   app.addSchema(ErrorBodySchema);
   await app.register(swagger, {
     openapi: {

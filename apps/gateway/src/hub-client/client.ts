@@ -1,0 +1,183 @@
+import { loadConfig, ConfigError } from '@outpost/config';
+import type { HeartbeatRequest, HeartbeatResponse, RegisterResponse, DeviceTokenGrant, ApiErrorBody } from '@outpost/contract/api/hub';
+import type { Logger } from '@outpost/contract';
+import { readState, writeState, type HubClientState } from './state.js';
+
+export interface HubClientOptions {
+  /** Hub base URL, e.g. `http://127.0.0.1:8080`. */
+  hubUrl: string;
+  /** This box's stable hardware id (serial, MAC, machine-id). */
+  hardwareId: string;
+  name?: string;
+  /** One-time registration token; needed only on the first start (no state yet). */
+  registrationToken?: string;
+  /** Where the device id, credential, token and applied config persist (mode 0600). */
+  stateFile: string;
+  /** Health for the heartbeat (status, versions, system metrics, buffer, logs …). */
+  health: () => Promise<Omit<HeartbeatRequest, 'config'>> | Omit<HeartbeatRequest, 'config'>;
+  /**
+   * Restart the gateway with this `gateway` config section; throw if it fails to start. Called
+   * again with the previous config to roll back. `null` means the configuration from the file.
+   */
+  applyConfig: (body: Record<string, unknown> | null, version: string | null) => Promise<void>;
+  /** Heartbeat period before the hub says otherwise (default 30 s). */
+  intervalMs?: number;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  fetch?: typeof fetch;
+}
+
+export class HubError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) { super(message); this.name = 'HubError'; }
+}
+
+/**
+ * The gateway's side of provisioning and configuration: registers once, heartbeats, renews its
+ * token, and converges to the config the hub asks for — validating it first, rolling back to
+ * the previous one if the gateway fails to start with it, and reporting the applied version and
+ * any error in the next heartbeat.
+ */
+export class HubClient {
+  private state: HubClientState;
+  private timer: NodeJS.Timeout | undefined;
+  private intervalMs: number;
+  private stopped = false;
+  private beating: Promise<HeartbeatResponse> | undefined;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly opts: HubClientOptions) {
+    this.state = readState(opts.stateFile);
+    this.intervalMs = opts.intervalMs ?? 30_000;
+    this.fetch = opts.fetch ?? fetch;
+  }
+
+  get deviceId(): string | undefined { return this.state.deviceId; }
+  get appliedVersion(): string | null { return this.state.applied?.version ?? null; }
+  get lastError(): string | null { return this.state.failed?.error ?? null; }
+
+  /** Register if needed, send a first heartbeat, then keep beating every interval. */
+  async start(): Promise<void> {
+    await this.ensureRegistered();
+    await this.heartbeat();
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.beating?.catch(() => undefined);
+  }
+
+  async ensureRegistered(): Promise<void> {
+    if (this.state.deviceId && this.state.credential) return;
+    if (!this.opts.registrationToken) throw new Error('hub client: not registered yet and no registration token given (gateway.hub.registrationToken)');
+    const r = await this.call<RegisterResponse>('POST', '/v1/register', { token: this.opts.registrationToken, hardwareId: this.opts.hardwareId, ...(this.opts.name ? { name: this.opts.name } : {}) });
+    this.state = { ...this.state, deviceId: r.deviceId, orgId: r.orgId, credential: r.credential, token: r.deviceToken };
+    this.intervalMs = r.heartbeatIntervalS * 1000;
+    writeState(this.opts.stateFile, this.state);
+    this.opts.logger?.info({ deviceId: r.deviceId }, 'registered with the hub');
+  }
+
+  /** One heartbeat, and whatever it asks for (config, token renewal). Concurrent calls share one beat. */
+  heartbeat(): Promise<HeartbeatResponse> {
+    this.beating ??= this.beat().finally(() => { this.beating = undefined; });
+    return this.beating;
+  }
+
+  /** Send metrics through the hub's public ingest API with this device's token. */
+  async sendMetrics(metrics: Array<{ name: string; ts: number | string; value: number | null; unit?: string }>): Promise<{ batchId: string }> {
+    return this.authed<{ batchId: string }>('POST', '/v1/ingest', { device_external_id: this.opts.hardwareId, metrics });
+  }
+
+  private async beat(): Promise<HeartbeatResponse> {
+    const health = await this.opts.health();
+    const body: HeartbeatRequest = { ...health, config: { applied: this.appliedVersion, error: this.lastError } };
+    const res = await this.authed<HeartbeatResponse>('POST', '/v1/heartbeat', body);
+    this.intervalMs = res.heartbeatIntervalS * 1000;
+    if (res.deviceToken) { this.state.token = res.deviceToken; writeState(this.opts.stateFile, this.state); }
+    if (res.config.version === this.appliedVersion && this.state.failed) {
+      // The hub now wants what runs (e.g. it rolled back): the failed version is history.
+      this.state.failed = null;
+      writeState(this.opts.stateFile, this.state);
+    }
+    if (res.config.version !== this.appliedVersion && res.config.body && res.config.version !== this.state.failed?.version) {
+      await this.converge(res.config.version!, res.config.body);
+    }
+    return res;
+  }
+
+  private async converge(version: string, body: Record<string, unknown>): Promise<void> {
+    const previous = this.state.applied ?? null;
+    const fail = (error: string) => {
+      this.state.failed = { version, error };
+      writeState(this.opts.stateFile, this.state);
+      this.opts.logger?.error({ version, error }, 'config not applied');
+    };
+    try {
+      loadConfig({ overrides: { gateway: body } as never });
+    } catch (e) {
+      return fail(e instanceof ConfigError ? `invalid: ${e.message}` : String(e));
+    }
+    try {
+      await this.opts.applyConfig(body, version);
+    } catch (e) {
+      const why = (e as Error).message ?? String(e);
+      try {
+        await this.opts.applyConfig(previous?.body ?? null, previous?.version ?? null);
+      } catch (e2) {
+        return fail(`failed to start: ${why}; rollback to ${previous?.version ?? 'the file config'} also failed: ${(e2 as Error).message}`);
+      }
+      return fail(`failed to start: ${why}; rolled back to ${previous?.version ?? 'the file config'}`);
+    }
+    this.state.applied = { version, body };
+    this.state.failed = null;
+    writeState(this.opts.stateFile, this.state);
+    this.opts.logger?.info({ version }, 'config applied');
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.heartbeat().catch((e: unknown) => this.opts.logger?.warn({ err: (e as Error).message }, 'heartbeat failed')).finally(() => this.schedule());
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** A device-token call; on an expired or unknown token, exchange the credential once and retry. */
+  private async authed<T>(method: string, path: string, body: unknown): Promise<T> {
+    if (!this.state.token || this.state.token.expiresAt <= Date.now()) await this.renewToken();
+    try {
+      return await this.call<T>(method, path, body, this.state.token!.token);
+    } catch (e) {
+      if (!(e instanceof HubError) || e.code !== 'ERR_AUTH_INVALID') throw e;
+      await this.renewToken();
+      return this.call<T>(method, path, body, this.state.token!.token);
+    }
+  }
+
+  private async renewToken(): Promise<void> {
+    if (!this.state.credential) throw new Error('hub client: no device credential; register first');
+    this.state.token = await this.call<DeviceTokenGrant>('POST', '/v1/device-token', { credential: this.state.credential });
+    writeState(this.opts.stateFile, this.state);
+  }
+
+  private async call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
+    const res = await this.fetch(new URL(path, this.opts.hubUrl), {
+      method, body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let err: ApiErrorBody['error'] | undefined;
+      try { err = (JSON.parse(text) as ApiErrorBody).error; } catch { /* not JSON */ }
+      throw new HubError(res.status, err?.code ?? `HTTP_${res.status}`, `hub ${method} ${path}: ${res.status} ${err?.code ?? ''} ${err?.message ?? text.slice(0, 200)}`.trim());
+    }
+    return JSON.parse(text) as T;
+  }
+}
+
+/** Create, register and start beating; the caller stops it on shutdown. */
+export async function startHubClient(opts: HubClientOptions): Promise<HubClient> {
+  const c = new HubClient(opts);
+  await c.start();
+  return c;
+}
