@@ -151,6 +151,19 @@ test('a publisher that vanishes mid-stream: every message that got a PUBACK is i
   assert.equal(broker.status().state, 'running');
 });
 
+test('a packet over maxPacketBytes drops its connection before it is buffered whole', async (t) => {
+  const { broker, url, store } = await startBroker(t, { maxPacketBytes: 1024 * 1024 });
+  const c = await client(t, url);
+  const closed = new Promise<void>((r) => c.once('close', () => r()));
+  c.publish('outpost/v1/big/telemetry', Buffer.alloc(5 * 1024 * 1024, 0x20), { qos: 1 });
+  await closed;
+  assert.equal(broker.stats().oversizedPackets, 1);
+  assert.equal(broker.stats().messages, 0);
+  const d = await client(t, url);
+  await d.publishAsync('outpost/v1/small/telemetry', '{"metric":"a","value":1}', { qos: 1 });
+  assert.equal(store.queryPoints({ device: 'small' }).length, 1);
+});
+
 test('username/password: wrong credentials are refused, right ones publish', async (t) => {
   const { url, store } = await startBroker(t, { auth: { username: 'dev', password: 's3cret' } });
   await assert.rejects(connectAsync(url, { username: 'dev', password: 'wrong', reconnectPeriod: 0 }), /Bad username or password/);
