@@ -3,7 +3,10 @@ export class RateCounter {
   private total = 0;
   private readonly samples: Array<[number, number]> = [];
 
-  constructor(private readonly now: () => number, private readonly windowMs = 5000) {}
+  constructor(private readonly now: () => number, private readonly windowMs = 5000) {
+    // The first rate() then reports the average since creation rather than 0.
+    this.samples.push([now(), 0]);
+  }
 
   add(n = 1): void {
     this.total += n;

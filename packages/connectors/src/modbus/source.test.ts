@@ -86,7 +86,7 @@ test('a server that goes away: gaps while down, reconnects with backoff, polling
 
   await server.close();
   const down = Date.now();
-  await waitFor(() => source.stats()['meter-9']!.connectFailures >= 3, { what: 'repeated reconnect attempts', timeoutMs: 5000 });
+  await waitFor(() => source.stats()['meter-9']!.connectFailures >= 3, { what: 'repeated reconnect attempts', timeoutMs: 10_000 });
   const s = source.stats()['meter-9']!;
   assert.equal(s.connected, false);
   assert.ok(s.nextReconnectMs !== undefined && s.nextReconnectMs <= backoff.maxMs, `next reconnect in ${s.nextReconnectMs} ms`);
@@ -96,7 +96,7 @@ test('a server that goes away: gaps while down, reconnects with backoff, polling
 
   server = await startServer(vector, port);
   const back = Date.now();
-  await waitFor(() => source.status().state === 'running', { what: 'running again', timeoutMs: 5000 });
+  await waitFor(() => source.status().state === 'running', { what: 'running again', timeoutMs: 10_000 });
   await waitFor(() => good().some((p) => p.ts >= back && p.value === 42.42), { what: 'readings after the server came back' });
   assert.equal(source.stats()['meter-9']!.connects, 2);
 });
