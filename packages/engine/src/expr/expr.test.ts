@@ -148,3 +148,9 @@ test('no way to reach the host: no member access, calls only to whitelisted func
   assert.match(problems('value[0]')[0]!.message, /syntax error/);
   assert.match(problems('x = 1')[0]!.message, /syntax error/);
 });
+
+test('deep nesting is a syntax error, not a stack overflow', () => {
+  assert.match(problems(`${'('.repeat(3000)}1${')'.repeat(3000)}`)[0]!.message, /nests more than 64 levels/);
+  assert.match(problems(`${'-'.repeat(3000)}1`)[0]!.message, /nests more than 64 levels/);
+  assert.equal(run(`${'('.repeat(20)}1${')'.repeat(20)} + 1`), 2);
+});

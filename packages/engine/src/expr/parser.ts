@@ -70,6 +70,8 @@ function lex(src: string): Tok[] {
   return toks;
 }
 
+export const MAX_DEPTH = 64;
+
 const BINARY_PREC: Record<string, number> = {
   '||': 2, '&&': 3, '==': 4, '!=': 4, '<': 5, '<=': 5, '>': 5, '>=': 5, '+': 6, '-': 6, '*': 7, '/': 7, '%': 7, '**': 9,
 };
@@ -85,7 +87,18 @@ export function parseExpression(src: string): Ast {
     if (t.k !== 'op' || t.v !== v) throw new ExprSyntaxError(`expected '${v}' ${what}, found ${describe(t)}`, t.pos);
   };
 
+  let depth = 0;
   function expr(minPrec: number): Ast {
+    // Bounded nesting keeps a hostile expression from exhausting the stack (and the closures it compiles to).
+    if (++depth > MAX_DEPTH) throw new ExprSyntaxError(`expression nests more than ${MAX_DEPTH} levels deep`, peek().pos);
+    try {
+      return exprAt(minPrec);
+    } finally {
+      depth--;
+    }
+  }
+
+  function exprAt(minPrec: number): Ast {
     let left = unary();
     for (;;) {
       const t = peek();
