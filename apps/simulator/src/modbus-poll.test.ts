@@ -21,7 +21,7 @@ test('the gateway Modbus connector polls the simulator: exported map, scaled val
   });
   await sim.start();
   const map = sim.registerMap({ pollIntervalMs: 50 });
-  const source = createModbusSource({ config: map, ingestor, now: Date.now });
+  const source = createModbusSource({ config: map, ingestor, random: () => 0.5 });
   t.after(async () => { await source.stop(); await sim.stop(); await ingestor.close(); store.close(); tmp.cleanup(); });
   await source.start();
 

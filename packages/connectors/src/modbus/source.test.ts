@@ -24,6 +24,7 @@ test('Modbus exceptions and NaN readings become gap points (null, quality bad) f
   const db = openStore();
   const statuses: ConnectorStatus[] = [];
   const source = createModbusSource({
+    random: () => 0.5, // fixed jitter: tests use no Math.random
     ingestor: db.ingestor,
     onStatus: (s) => statuses.push(s),
     config: {
@@ -74,6 +75,7 @@ test('a server that goes away: gaps while down, reconnects with backoff, polling
   const port = server.port;
   const db = openStore();
   const source = createModbusSource({
+    random: () => 0.5, // fixed jitter: tests use no Math.random
     ingestor: db.ingestor,
     config: { backoff, devices: [{ device: 'meter-9', host: '127.0.0.1', port, pollIntervalMs: 25, timeoutMs: 300, registers: [{ metric: 'level', address: 0, function: 'holding', type: 'uint16', scale: 0.01, unit: 'm' }] }] },
   });
@@ -106,7 +108,7 @@ test('an unreachable device at start does not fail start(): the source is degrad
   const port = probe.port;
   await probe.close(); // nothing listens there now
   const db = openStore();
-  const source = createModbusSource({ ingestor: db.ingestor, config: { backoff, devices: [{ device: 'ghost', host: '127.0.0.1', port, pollIntervalMs: 20, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
+  const source = createModbusSource({ ingestor: db.ingestor, random: () => 0.5, config: { backoff, devices: [{ device: 'ghost', host: '127.0.0.1', port, pollIntervalMs: 20, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
   t.after(async () => { await source.stop(); await db.close(); });
   await source.start();
   assert.equal(source.status().state, 'degraded');
@@ -121,7 +123,7 @@ test('a device that accepts connections but never answers: reads time out into g
   const mute = createServer((s) => { sockets.add(s); s.on('error', () => undefined); }); // reads requests, answers nothing
   await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
   const db = openStore();
-  const source = createModbusSource({ ingestor: db.ingestor, config: { backoff, devices: [{ device: 'mute', host: '127.0.0.1', port: (mute.address() as AddressInfo).port, pollIntervalMs: 20, timeoutMs: 50, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
+  const source = createModbusSource({ ingestor: db.ingestor, random: () => 0.5, config: { backoff, devices: [{ device: 'mute', host: '127.0.0.1', port: (mute.address() as AddressInfo).port, pollIntervalMs: 20, timeoutMs: 50, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
   t.after(async () => {
     await source.stop();
     for (const s of sockets) s.destroy();
@@ -138,7 +140,7 @@ test('a device that accepts connections but never answers: reads time out into g
 test('when the store refuses the readings the poller counts the loss, reports it and keeps polling', async (t) => {
   const server = await startServer({ getHoldingRegister: () => 7 });
   const db = openStore();
-  const source = createModbusSource({ ingestor: db.ingestor, config: { backoff, devices: [{ device: 'd', host: '127.0.0.1', port: server.port, pollIntervalMs: 20, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
+  const source = createModbusSource({ ingestor: db.ingestor, random: () => 0.5, config: { backoff, devices: [{ device: 'd', host: '127.0.0.1', port: server.port, pollIntervalMs: 20, registers: [{ metric: 'x', address: 0, function: 'holding', type: 'uint16' }] }] } });
   t.after(async () => { await source.stop(); await server.close(); await db.close(); });
   await source.start();
   await waitFor(() => db.store.queryPoints({ device: 'd', metric: 'x' }).length >= 1, { what: 'a stored reading' });
