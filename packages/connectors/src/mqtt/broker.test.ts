@@ -37,7 +37,9 @@ test('QoS 1: when PUBACK arrives the points are already in SQLite (every payload
   const batch = Array.from({ length: 100 }, (_, i) => ({ metric: 'power', ts: ts + i, value: i }));
   await c.publishAsync('outpost/v1/inv-2/telemetry', JSON.stringify(batch), { qos: 1 });
   assert.equal(store.queryPoints({ device: 'inv-2', metric: 'power', limit: 1000 }).length, 100);
-  assert.equal(broker.stats().pointsAccepted, 103);
+  await c.publishAsync('outpost/v1/inv-3/telemetry', JSON.stringify({ metric: 'q0', ts, value: 1 }), { qos: 0 });
+  await waitFor(() => store.queryPoints({ device: 'inv-3' }).length === 1, { what: 'the QoS 0 point' });
+  assert.equal(broker.stats().pointsAccepted, 104);
   assert.equal(broker.status().state, 'running');
 });
 
