@@ -53,8 +53,11 @@ type ModbusClient = InstanceType<typeof ModbusRTU>;
 
 export class ModbusDevicePoller {
   readonly stats: DevicePollerStats = { connected: false, polls: 0, points: 0, gaps: 0, readErrors: 0, connects: 0, connectFailures: 0, ingestErrors: 0, requestsPerPoll: 0 };
-  /** True while the last poll had no gap: with `connected`, the device is healthy. */
-  healthy = false;
+  /**
+   * False after a poll with gaps or a store refusal, or a lost connection, until a clean poll.
+   * Starts true so a device that connected but has not been polled yet is not reported degraded.
+   */
+  healthy = true;
   private blocks: ReadBlock[];
   private client: ModbusClient | undefined;
   private readonly backoff: Backoff;

@@ -81,7 +81,7 @@ test('a server that goes away: gaps while down, reconnects with backoff, polling
   });
   t.after(async () => { await source.stop(); await server.close(); await db.close(); });
   await source.start();
-  await waitFor(() => source.status().state === 'running', { what: 'running' });
+  assert.equal(source.status().state, 'running', 'connected and not yet polled is not degraded');
   const good = () => db.store.queryPoints({ device: 'meter-9', metric: 'level', limit: 100_000 }).filter((p) => p.quality === undefined || p.quality === 'good');
   await waitFor(() => good().length >= 3, { what: 'first readings' });
   assert.equal(good()[0]!.value, 42.42);
