@@ -129,3 +129,16 @@ test('bad specs are user errors that name the problem', () => {
     assert.throws(() => createDetector(spec as never), (e: unknown) => isOutpostError(e, 'ERR_ML_SPEC_INVALID') && re.test((e as Error).message), JSON.stringify(spec));
   }
 });
+
+test('iforest with retrainEvery adapts to a new regime; without it the old regime keeps judging', () => {
+  const run = (retrainEvery: number) => {
+    const d = createDetector({ kind: 'iforest', params: { window: 10, trainSize: 200, retrainEvery } });
+    const vals = noisySine(1600).map((v, i) => (i >= 600 ? v * 3 : v)); // amplitude triples at 600
+    const out = feed(d, vals);
+    const tail = out.slice(1400).map((o) => o?.score ?? 0);
+    return tail.reduce((a, b) => a + b, 0) / tail.length;
+  };
+  const frozen = run(0);
+  const adaptive = run(200);
+  assert.ok(adaptive < frozen - 0.05, `after the change, retrained ${adaptive.toFixed(3)} vs frozen ${frozen.toFixed(3)}`);
+});
