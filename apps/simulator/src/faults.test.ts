@@ -100,3 +100,11 @@ test('bad fault and device settings are rejected with the device, field, value a
     return true;
   });
 });
+
+test('bad top-level options are rejected before anything starts', () => {
+  assert.throws(() => createSimulator({ intervalMs: 0, site: 'a/b', mqtt: { url: 'http://x', qos: 3 as never, topics: ['site/#'] }, modbus: { port: 70000 } }), (e: unknown) => {
+    assert.ok(isOutpostError(e, 'ERR_CONFIG_INVALID'));
+    for (const re of [/'intervalMs' must be an integer from 10 to 3600000; got 0/, /'site' must be .*got "a\/b"/, /'mqtt.url' must be a broker URL .*got "http:\/\/x"/, /'mqtt.qos' must be 0, 1 or 2; got 3/, /'mqtt.topics\[0\]' must be a topic template without wildcards; got "site\/#"/, /'modbus.port' must be an integer from 0 to 65535; got 70000/]) assert.match(e.message, re);
+    return true;
+  });
+});

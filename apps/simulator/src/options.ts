@@ -116,3 +116,19 @@ function faultProblems(f: FaultSpec, where: string, model: DeviceModel): string[
   }
   return p;
 }
+
+/** Checks the top-level options (devices are checked by resolveDevices). */
+export function optionProblems(o: SimulatorOptions): string[] {
+  const p: string[] = [];
+  if (o.intervalMs !== undefined && !(Number.isInteger(o.intervalMs) && o.intervalMs >= 10 && o.intervalMs <= 3_600_000)) p.push(`field 'intervalMs' must be an integer from 10 to 3600000; got ${JSON.stringify(o.intervalMs)}`);
+  if (o.site !== undefined && !(typeof o.site === 'string' && /^[^/+#\s]{1,100}$/.test(o.site))) p.push(`field 'site' must be 1-100 characters without '/', '+', '#' or spaces (it is an MQTT topic level); got ${JSON.stringify(o.site)}`);
+  if (o.mqtt) {
+    if (typeof o.mqtt.url !== 'string' || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(o.mqtt.url)) p.push(`field 'mqtt.url' must be a broker URL such as mqtt://127.0.0.1:1883; got ${JSON.stringify(o.mqtt.url)}`);
+    if (o.mqtt.qos !== undefined && ![0, 1, 2].includes(o.mqtt.qos)) p.push(`field 'mqtt.qos' must be 0, 1 or 2; got ${JSON.stringify(o.mqtt.qos)}`);
+    (o.mqtt.topics ?? []).forEach((t, i) => {
+      if (typeof t !== 'string' || t === '' || /[+#]/.test(t)) p.push(`field 'mqtt.topics[${i}]' must be a topic template without wildcards; got ${JSON.stringify(t)}`);
+    });
+  }
+  if (o.modbus?.port !== undefined && !(Number.isInteger(o.modbus.port) && o.modbus.port >= 0 && o.modbus.port <= 65535)) p.push(`field 'modbus.port' must be an integer from 0 to 65535; got ${JSON.stringify(o.modbus.port)}`);
+  return p;
+}

@@ -7,7 +7,8 @@ import { encodeRegisters, removeScale, type ModbusConfigInput } from '@outpost/c
 import { createRng, type Rng } from './prng.js';
 import { FaultInjector, type FaultEvent, type FaultKind } from './faults.js';
 import type { DeviceKind, DeviceModel, MetricDef, MetricValue } from './devices/index.js';
-import { DEFAULT_DEVICES, SEED_TOPIC, resolveDevices, type ResolvedDevice, type SimulatorOptions } from './options.js';
+import { OutpostError } from '@outpost/contract';
+import { DEFAULT_DEVICES, SEED_TOPIC, optionProblems, resolveDevices, type ResolvedDevice, type SimulatorOptions } from './options.js';
 import { emptyImage, startModbusServer, type RegisterImage, type SimModbusServer } from './modbus-server.js';
 import { gatewayModbusConfig, layoutRegisters, registerMapMarkdown, type GatewayMapOptions, type MappedRegister } from './register-map.js';
 import { connectPublisher, type Publisher } from './mqtt-publisher.js';
@@ -65,6 +66,8 @@ function quantize(v: MetricValue, def: MetricDef): MetricValue {
 }
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const problems = optionProblems(options);
+  if (problems.length) throw new OutpostError('ERR_CONFIG_INVALID', `simulator: invalid options:\n${problems.map((x) => `  - ${x}`).join('\n')}`, { problems });
   const seed = String(options.seed ?? 1);
   const site = options.site ?? 'plant-1';
   const intervalMs = options.intervalMs ?? 1000;
