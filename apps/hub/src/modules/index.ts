@@ -1,7 +1,8 @@
 import type { HubModule } from './types.js';
 import { healthModule } from './health/index.js';
 import { infoModule } from './info/index.js';
-import { uplinkModule } from './uplink/index.js';
+import { createUplinkModule } from './uplink/index.js';
+import { hubUplinkDeps } from '../core/uplink-adapter.js';
 import { accountsModule } from './accounts/index.js';
 import { fleetModule } from './fleet/index.js';
 import { provisioningModule } from './provisioning/index.js';
@@ -11,7 +12,9 @@ import { seriesModule } from './series/index.js';
 
 /** The hub's modules, in registration order. A new feature adds a folder and one line here. */
 export const HUB_MODULES: readonly HubModule[] = [
-  healthModule, infoModule, uplinkModule,
+  healthModule, infoModule,
+  // Uplink batches from provisioned gateways land in the hub's storage under their organisation.
+  createUplinkModule(hubUplinkDeps),
   accountsModule, fleetModule, provisioningModule, configsModule, ingestModule, seriesModule,
 ];
 

@@ -2,7 +2,10 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { waitFor } from '@outpost/testing';
+import { encodeBatch, encodePointSet, UPLINK_HEADERS, UPLINK_PATHS } from '@outpost/contract/wire/index';
 import { assertError, hubFixture, type Adapter, type Fixture } from './fixture.js';
 
 async function device(f: Fixture, admin: string, hardwareId: string, deviceTypeId?: string) {
@@ -106,5 +109,35 @@ export async function dataSuite(t: TestContext, adapter: Adapter): Promise<void>
     assert.equal((await f.call('POST', '/v1/heartbeat', { token: b.deviceToken.token, body: { status: 'online' } })).status, 200);
     const hbs = await f.call('GET', `/v1/devices/${a.deviceId}/heartbeats`, { token });
     assert.equal(hbs.json.items.length, 20, 'refused beats stored nothing');
+  });
+  await t.test('uplink from a provisioned gateway (device token): stored once in the hub store under its org, queryable; a re-send is a duplicate', async (t) => {
+    const f = await hubFixture(t, adapter);
+    if (!f) return;
+    const { token } = await f.setup();
+    const d = await device(f, token, 'gw-box');
+    const ts = Date.UTC(2026, 10, 1, 10, 0, 0);
+    const points = Array.from({ length: 50 }, (_, i) => ({ device: 'meter-1', metric: 'kw', ts: ts + i * 1000, value: i }));
+    points.push({ device: 'meter-1', metric: 'mode', ts, value: 'AUTO' as unknown as number });
+    const body = gzipSync(encodeBatch({ gateway: d.deviceId, stream: 's1', seq: 1, createdMs: ts, items: [
+      { id: 1, class: 'normal', kind: 'points', createdMs: ts, body: encodePointSet(points) },
+      { id: 2, class: 'critical', kind: 'alert', createdMs: ts, body: Buffer.from('{"rule":"hot"}') },
+    ] }));
+    const send = (tok: string, gateway = d.deviceId) => f.app.inject({ method: 'POST', url: UPLINK_PATHS.batches, payload: body, headers: {
+      'content-type': 'application/x-protobuf', 'content-encoding': 'gzip', [UPLINK_HEADERS.token]: tok, [UPLINK_HEADERS.gateway]: gateway,
+      [UPLINK_HEADERS.stream]: 's1', [UPLINK_HEADERS.seq]: '1', [UPLINK_HEADERS.sha256]: createHash('sha256').update(body).digest('hex'),
+    } });
+    const first = await send(d.deviceToken.token);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json().result, 'stored');
+    assert.equal((await send(d.deviceToken.token)).json().result, 'duplicate');
+    assert.equal((await send('odt.forged.token.1.x')).statusCode, 401);
+    const other = await device(f, token, 'gw-other');
+    assert.equal((await send(other.deviceToken.token)).statusCode, 401, 'a device token only speaks for its own gateway id');
+    const kw = await f.call('GET', `/v1/points?device=${d.deviceId}&metric=meter-1/kw&from=${ts}&to=${ts + 60_000}`, { token });
+    assert.equal(kw.json.items.length, 50);
+    const mode = await f.call('GET', `/v1/points?device=${d.deviceId}&metric=meter-1/mode&from=${ts}&to=${ts + 1}`, { token });
+    assert.deepEqual(mode.json.items, [{ ts, value: null, unit: null, text: 'AUTO' }]);
+    const orgB = await f.org('Globex');
+    assertError(await f.call('GET', `/v1/points?device=${d.deviceId}&metric=meter-1/kw`, { token: orgB.token }), 404, 'ERR_HUB_NOT_FOUND');
   });
 }

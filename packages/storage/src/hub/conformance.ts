@@ -182,4 +182,22 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.deepEqual({ ...(await s.series.getBatch('org-a', 'b1')) }, { ...b, status: 'failed', error: 'disk', doneAt: T0 + 1 });
     assert.equal(await s.series.getBatch('org-b', 'b1'), undefined);
   });
+  await withStore('uplink: a batch commits once with its points and items; a re-send is a duplicate, other content a conflict', async (s) => {
+    await twoOrgs(s);
+    const batch = {
+      orgId: 'org-a', gateway: 'gw1', stream: 's', seq: 1, sha256: 'aa', receivedAt: T0,
+      points: [{ deviceId: 'gw1', metric: 'pump/flow', ts: T0, value: 1.5, unit: 'l' }, { deviceId: 'gw1', metric: 'pump/state', ts: T0, value: null, unit: null, text: 'RUN' }],
+      items: [{ id: 7, class: 'critical', kind: 'alert', createdMs: T0, body: '{"rule":"hot"}' }],
+    };
+    assert.equal(await s.uplink.commit(batch), 'stored');
+    assert.equal(await s.uplink.commit(batch), 'duplicate');
+    assert.equal(await s.uplink.commit({ ...batch, sha256: 'bb', points: [{ ...batch.points[0]!, ts: T0 + 1 }] }), 'conflict');
+    const pts = await s.series.points('org-a', { deviceId: 'gw1', metric: 'pump/flow', from: 0, to: T0 * 2, limit: 10 });
+    assert.deepEqual(pts.map((p) => p.ts), [T0], 'the conflicting batch stored nothing');
+    assert.deepEqual((await s.series.points('org-a', { deviceId: 'gw1', metric: 'pump/state', from: 0, to: T0 * 2, limit: 10 }))[0]?.text, 'RUN');
+    assert.deepEqual((await s.uplink.items('org-a', 'gw1', 'alert')).map((i) => [i.seq, i.itemId, i.body]), [[1, 7, '{"rule":"hot"}']]);
+    assert.deepEqual(await s.uplink.items('org-b', 'gw1'), []);
+    const hourly = await s.series.rollups('org-a', { deviceId: 'gw1', metric: 'pump/flow', from: T0 - 3_600_000, to: T0 + 3_600_000, bucketMs: 3_600_000 });
+    assert.equal(hourly.reduce((n, r) => n + r.count, 0), 1, 'a duplicate does not count twice in rollups');
+  });
 }

@@ -7,3 +7,4 @@ export * from './fleet-types.js';
 export type { HeartbeatRecord, DeviceLog, RangeQuery } from './health.js';
 export { mergeConfig, type ConfigTarget, type ConfigVersion, type EffectiveConfig } from './configs.js';
 export type { HubPoint, IngestBatch, BatchStatus, RollupRow } from './timeseries.js';
+export type { UplinkCommit } from './uplink.js';

@@ -96,6 +96,21 @@ function migrations(dialect: HubDialect): Record<string, Migration> {
         await db.schema.alterTable('devices').addColumn('last_status', 'text').execute();
       },
     },
+    '0005_uplink': {
+      async up(db: Kysely<any>) {
+        // Non-numeric point values (strings, from the uplink) keep their text; numbers stay in `value`.
+        await db.schema.alterTable('points').addColumn('text_value', 'text').execute();
+        await db.schema.createTable('uplink_batches').addColumn('gateway', 'text', (c) => c.notNull()).addColumn('stream', 'text', (c) => c.notNull())
+          .addColumn('seq', 'bigint', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull()).addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'bigint', (c) => c.notNull()).addColumn('points', 'integer', (c) => c.notNull()).addColumn('items', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('uplink_batches_pk', ['gateway', 'stream', 'seq']).execute();
+        await db.schema.createTable('uplink_items').addColumn('gateway', 'text', (c) => c.notNull()).addColumn('stream', 'text', (c) => c.notNull())
+          .addColumn('seq', 'bigint', (c) => c.notNull()).addColumn('item_id', 'bigint', (c) => c.notNull()).addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('class', 'text', (c) => c.notNull()).addColumn('kind', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('uplink_items_pk', ['gateway', 'stream', 'seq', 'item_id']).execute();
+      },
+    },
   };
 }
 

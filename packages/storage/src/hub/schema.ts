@@ -45,6 +45,8 @@ export interface HubTables {
     id: string; org_id: string; source: string; status: string; points: number; stored: number;
     error: string | null; archive_key: string | null; received_at: number; done_at: number | null;
   };
-  points: { org_id: string; device_id: string; metric: string; ts: number; value: number | null; unit: string | null };
+  points: { org_id: string; device_id: string; metric: string; ts: number; value: number | null; unit: string | null; text_value: string | null };
+  uplink_batches: { gateway: string; stream: string; seq: number; org_id: string; sha256: string; received_at: number; points: number; items: number };
+  uplink_items: { gateway: string; stream: string; seq: number; item_id: number; org_id: string; class: string; kind: string; created_at: number; body: string };
   rollups_1m: { org_id: string; device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number };
 }

@@ -6,6 +6,7 @@ import { FleetRepo } from './fleet.js';
 import { HealthRepo } from './health.js';
 import { ConfigRepo } from './configs.js';
 import { TimeSeriesRepo } from './timeseries.js';
+import { UplinkRepo } from './uplink.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
 
 /**
@@ -18,6 +19,7 @@ export class HubStore {
   readonly health: HealthRepo;
   readonly configs: ConfigRepo;
   readonly series: TimeSeriesRepo;
+  readonly uplink: UplinkRepo;
   readonly dialect: HubDialect;
 
   private constructor(private readonly handle: HubDb) {
@@ -27,6 +29,7 @@ export class HubStore {
     this.health = new HealthRepo(handle.db);
     this.configs = new ConfigRepo(handle.db);
     this.series = new TimeSeriesRepo(handle.db);
+    this.uplink = new UplinkRepo(handle.db);
   }
 
   /** Open and migrate (migrations run on every start; they are idempotent). */

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { HubTables } from './schema.js';
 
-export interface HubPoint { deviceId: string; metric: string; ts: number; value: number | null; unit: string | null }
+export interface HubPoint { deviceId: string; metric: string; ts: number; value: number | null; unit: string | null; /** Non-numeric values (value is then null). */ text?: string | null }
 export type BatchStatus = 'received' | 'stored' | 'failed';
 export interface IngestBatch {
   id: string; orgId: string; source: string; status: BatchStatus; points: number; stored: number;
@@ -10,7 +10,7 @@ export interface IngestBatch {
 export interface RollupRow { bucket: number; count: number; min: number; max: number; avg: number }
 
 const MINUTE = 60_000;
-/** Rows per INSERT: 6 columns x 1000 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
+/** Rows per INSERT: 7 columns x 1000 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
 const CHUNK = 1000;
 
 const toBatch = (r: HubTables['ingest_batches']): IngestBatch => ({
@@ -43,41 +43,14 @@ export class TimeSeriesRepo {
    */
   async writePoints(orgId: string, points: readonly HubPoint[]): Promise<number> {
     if (points.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      let inserted = 0;
-      const buckets = new Map<string, { device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number }>();
-      for (let i = 0; i < points.length; i += CHUNK) {
-        const chunk = points.slice(i, i + CHUNK).map((p) => ({ org_id: orgId, device_id: p.deviceId, metric: p.metric, ts: p.ts, value: p.value, unit: p.unit }));
-        const fresh = await trx.insertInto('points').values(chunk).onConflict((oc) => oc.columns(['device_id', 'metric', 'ts']).doNothing())
-          .returning(['device_id', 'metric', 'ts', 'value']).execute();
-        inserted += fresh.length;
-        for (const p of fresh) {
-          if (p.value === null) continue;
-          const bucket = Math.floor(Number(p.ts) / MINUTE) * MINUTE;
-          const key = `${p.device_id}\u0000${p.metric}\u0000${bucket}`;
-          const b = buckets.get(key);
-          if (b) { b.count++; b.sum += p.value; b.min = Math.min(b.min, p.value); b.max = Math.max(b.max, p.value); }
-          else buckets.set(key, { device_id: p.device_id, metric: p.metric, bucket, count: 1, sum: p.value, min: p.value, max: p.value });
-        }
-      }
-      const rows = [...buckets.values()].map((b) => ({ org_id: orgId, ...b }));
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        await trx.insertInto('rollups_1m').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['device_id', 'metric', 'bucket']).doUpdateSet({
-          count: sql`rollups_1m.count + excluded.count`,
-          sum: sql`rollups_1m.sum + excluded.sum`,
-          min: sql`case when excluded.min < rollups_1m.min then excluded.min else rollups_1m.min end`,
-          max: sql`case when excluded.max > rollups_1m.max then excluded.max else rollups_1m.max end`,
-        })).execute();
-      }
-      return inserted;
-    });
+    return this.db.transaction().execute((trx) => insertPoints(trx, orgId, points));
   }
 
   async points(orgId: string, q: { deviceId: string; metric: string; from: number; to: number; limit: number }): Promise<HubPoint[]> {
-    const rows = await this.db.selectFrom('points').select(['device_id', 'metric', 'ts', 'value', 'unit'])
+    const rows = await this.db.selectFrom('points').select(['device_id', 'metric', 'ts', 'value', 'unit', 'text_value'])
       .where('org_id', '=', orgId).where('device_id', '=', q.deviceId).where('metric', '=', q.metric)
       .where('ts', '>=', q.from).where('ts', '<', q.to).orderBy('ts').limit(q.limit).execute();
-    return rows.map((r) => ({ deviceId: r.device_id, metric: r.metric, ts: Number(r.ts), value: r.value, unit: r.unit }));
+    return rows.map((r) => ({ deviceId: r.device_id, metric: r.metric, ts: Number(r.ts), value: r.value, unit: r.unit, ...(r.text_value !== null ? { text: r.text_value } : {}) }));
   }
 
   /**
@@ -109,4 +82,37 @@ export class TimeSeriesRepo {
       return { bucket: Number(r.b), count, min: Number(r.min), max: Number(r.max), avg: count ? Number(r.sum) / count : 0 };
     });
   }
+}
+
+/**
+ * Insert points inside the caller's transaction; duplicates (same device, metric, ts) are ignored
+ * and do not count twice in the rollups. Returns how many were new.
+ */
+export async function insertPoints(trx: Kysely<HubTables>, orgId: string, points: readonly HubPoint[]): Promise<number> {
+  let inserted = 0;
+  const buckets = new Map<string, { device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number }>();
+  for (let i = 0; i < points.length; i += CHUNK) {
+    const chunk = points.slice(i, i + CHUNK).map((p) => ({ org_id: orgId, device_id: p.deviceId, metric: p.metric, ts: p.ts, value: p.value, unit: p.unit, text_value: p.text ?? null }));
+    const fresh = await trx.insertInto('points').values(chunk).onConflict((oc) => oc.columns(['device_id', 'metric', 'ts']).doNothing())
+      .returning(['device_id', 'metric', 'ts', 'value']).execute();
+    inserted += fresh.length;
+    for (const p of fresh) {
+      if (p.value === null) continue;
+      const bucket = Math.floor(Number(p.ts) / MINUTE) * MINUTE;
+      const key = `${p.device_id}\u0000${p.metric}\u0000${bucket}`;
+      const b = buckets.get(key);
+      if (b) { b.count++; b.sum += p.value; b.min = Math.min(b.min, p.value); b.max = Math.max(b.max, p.value); }
+      else buckets.set(key, { device_id: p.device_id, metric: p.metric, bucket, count: 1, sum: p.value, min: p.value, max: p.value });
+    }
+  }
+  const rows = [...buckets.values()].map((b) => ({ org_id: orgId, ...b }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx.insertInto('rollups_1m').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['device_id', 'metric', 'bucket']).doUpdateSet({
+      count: sql`rollups_1m.count + excluded.count`,
+      sum: sql`rollups_1m.sum + excluded.sum`,
+      min: sql`case when excluded.min < rollups_1m.min then excluded.min else rollups_1m.min end`,
+      max: sql`case when excluded.max > rollups_1m.max then excluded.max else rollups_1m.max end`,
+    })).execute();
+  }
+  return inserted;
 }

@@ -35,7 +35,7 @@ export const seriesModule: HubModule = {
       await ensureDevice(orgId, q.device);
       const r = range(q, ctx.now());
       const items = await store.series.points(orgId, { deviceId: q.device, metric: q.metric, ...r, limit: q.limit ?? 1000 });
-      return { items: items.map((p) => ({ ts: p.ts, value: p.value, unit: p.unit })), ...r };
+      return { items: items.map((p) => ({ ts: p.ts, value: p.value, unit: p.unit, ...(p.text !== undefined ? { text: p.text } : {}) })), ...r };
     });
 
     app.get('/v1/rollups', { preValidation: requires('read'), schema: { tags, summary: 'count/min/max/avg per bucket; resolution auto keeps long ranges to ≤ 1000 buckets.', querystring: RollupsQuery, response: errorResponses(404) } }, async (req) => {

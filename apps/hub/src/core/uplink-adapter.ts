@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { HubPoint } from '@outpost/storage/hub/index';
+import type { HubContext } from '../modules/types.js';
+import {
+  SharedTokenAuthenticator, SqliteUplinkStore,
+  type GatewayAuthenticator, type GatewayIdentity, type UplinkBatchRecord, type UplinkModuleDeps, type UplinkStore,
+} from '../modules/uplink/index.js';
+
+const text = new TextDecoder();
+
+/**
+ * Provisioned gateways send their device token (odt.…) with the uplink; the gateway id is then
+ * their hub device id and the tenant their organisation. Shared tokens from hub.uplink.gateways
+ * still work (no tenant) for gateways not yet provisioned.
+ */
+export class DeviceGatewayAuthenticator implements GatewayAuthenticator {
+  constructor(private readonly ctx: HubContext, private readonly fallback: GatewayAuthenticator) {}
+
+  async authenticate(gateway: string, token: string | undefined): Promise<GatewayIdentity | null> {
+    if (token === undefined || !token.startsWith('odt.')) return this.fallback.authenticate(gateway, token);
+    const v = this.ctx.services.auth.deviceTokens.verify(token, this.ctx.now());
+    if (!v || v === 'expired' || v.deviceId !== gateway) return null;
+    const d = await this.ctx.services.store.fleet.getDevice(v.orgId, v.deviceId);
+    return d && d.state === 'active' ? { gateway, tenant: v.orgId } : null;
+  }
+}
+
+/** A gateway's local device and metric become the hub metric `<device>/<metric>` under the gateway's device id. */
+export function toHubPoints(b: UplinkBatchRecord): HubPoint[] {
+  return b.points.map((p) => {
+    const v = p.value;
+    const base = { deviceId: b.gateway, metric: `${p.device}/${p.metric}`, ts: p.ts, unit: p.unit ?? null };
+    if (typeof v === 'number') return { ...base, value: v };
+    if (typeof v === 'boolean') return { ...base, value: v ? 1 : 0 };
+    if (typeof v === 'string') return { ...base, value: null, text: v };
+    return { ...base, value: null };
+  });
+}
+
+/** UplinkStore on the hub's main storage (SQLite or PostgreSQL) for tenant batches; the legacy SQLite file otherwise. */
+export class HubUplinkStore implements UplinkStore {
+  constructor(private readonly ctx: HubContext, private readonly legacy: UplinkStore) {}
+
+  async commitBatch(b: UplinkBatchRecord): Promise<'stored' | 'duplicate' | 'conflict'> {
+    if (b.tenant === undefined) return this.legacy.commitBatch(b);
+    const items = b.items.map((i) => ({ id: i.id, class: i.class, kind: i.kind, createdMs: i.createdMs, body: text.decode(i.body) }));
+    if (b.status) items.push({ id: 0, class: 'normal', kind: 'buffer-status', createdMs: b.receivedAt, body: JSON.stringify(b.status) });
+    return this.ctx.services.store.uplink.commit({
+      orgId: b.tenant, gateway: b.gateway, stream: b.stream, seq: b.seq, sha256: b.sha256, receivedAt: b.receivedAt, points: toHubPoints(b), items,
+    });
+  }
+
+  close(): Promise<void> { return this.legacy.close(); }
+}
+
+/** The uplink module's dependencies on the hub's tenancy and storage. */
+export function hubUplinkDeps(ctx: HubContext): UplinkModuleDeps {
+  const cfg = ctx.config.uplink;
+  // The legacy file opens only if a shared-token gateway sends something.
+  let opened: UplinkStore | undefined;
+  const legacy: UplinkStore = {
+    commitBatch: (b) => (opened ??= new SqliteUplinkStore(cfg.dbPath ?? join(ctx.config.dataDir, 'uplink.db'))).commitBatch(b),
+    close: async () => opened?.close(),
+  };
+  return {
+    store: new HubUplinkStore(ctx, legacy),
+    authenticator: new DeviceGatewayAuthenticator(ctx, new SharedTokenAuthenticator(cfg.gateways, cfg.allowUnauthenticated)),
+    maxBodyBytes: cfg.maxBodyBytes,
+    maxDecodedBytes: cfg.maxDecodedBytes,
+  };
+}
