@@ -179,7 +179,8 @@ export class GatewayStore {
     return this.closed;
   }
 
-  private seriesId(device: string, metric: string): number {
+  /** The interned id of a (device, metric) series, created on first use. */
+  seriesId(device: string, metric: string): number {
     const key = `${device}\u0000${metric}`;
     let id = this.seriesIds.get(key);
     if (id === undefined) {

@@ -83,6 +83,22 @@ export const GATEWAY_MIGRATIONS: readonly string[] = [
     body BLOB
   );
   `,
+  // 3: rollups (1 min, 15 min, … buckets per series), upserted as windows close or late points
+  // revise them; keyed by time first like raw points, so retention deletes a contiguous range.
+  `
+  CREATE TABLE rollups (
+    window_ms INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    series INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    gaps INTEGER NOT NULL,
+    sum REAL, min REAL, max REAL, avg REAL, stddev REAL,
+    first ANY, last ANY, first_ts INTEGER, last_ts INTEGER,
+    unit TEXT,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (window_ms, start, series)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly string[]): number {
