@@ -89,6 +89,30 @@ const UplinkSection = Section({
   gzipLevel: Int({ minimum: 1, maximum: 9, default: 1, description: 'gzip level; 1 is within 1 % of 6 on telemetry batches at twice the speed.' }),
 }, { description: 'Store-and-forward uplink to the hub: outbox, priorities, bounded disk, retries.' });
 
+const DURATION = '^(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+$';
+const Duration = (def: string, description: string) => Type.String({ pattern: DURATION, default: def, description });
+
+const RollupsSection = Section({
+  enabled: Bool({ default: true, description: 'Maintain continuous rollups (count, min, max, avg, sum, stddev, first, last per bucket) of every stored point in SQLite.' }),
+  intervals: Type.Array(Type.String({ pattern: DURATION }), { minItems: 1, maxItems: 8, default: ['1m', '15m'], description: 'Bucket sizes, e.g. `1m`, `15m`, `1h`, `1d` (at least 1 s each).' }),
+  lateness: Duration('5m', 'A point arriving up to this long after its bucket closed still updates it (the row is rewritten with a higher revision).'),
+  retentionDays: Num({ exclusiveMinimum: 0, default: 90, description: 'Rollup rows older than this many days are deleted (separate from `gateway.store.retentionRawDays`).' }),
+  maxKeys: Int({ minimum: 1, default: 100_000, description: 'Cap on device+metric series per interval held in memory; points of further series are not rolled up (counted).' }),
+  rebuildMaxPoints: Int({ minimum: 0, default: 1_000_000, description: 'At start-up the open buckets are rebuilt from raw points already stored (at most the last hour); this caps the points replayed.' }),
+  uplink: Section({
+    enabled: Bool({ default: false, description: 'Enqueue closed rollup rows on the uplink (needs `gateway.uplink.enabled`); with `gateway.uplink.points.enabled: false` only rollups travel.' }),
+    class: StringEnum(CLASSES, { default: 'high', description: 'Priority class of rollup rows in the outbox.' }),
+  }, { description: 'Uplink of rollup rows.' }),
+}, { description: 'Continuous rollups of raw points (see docs/engine.md).' });
+
+const PipelinesSection = Section({
+  files: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Pipeline documents (JSON files) to run on committed points. Each is saved as a new version when its content changed, and activated; relative paths resolve against the working directory.' }),
+  tickIntervalMs: Int({ minimum: 10, default: 1000, description: 'How often windows of quiet devices are closed.' }),
+  maxKeysPerNode: Int({ minimum: 1, default: 100_000, description: 'Cap on keys any stateful node holds (bounded memory).' }),
+  webhookTimeoutMs: Int({ minimum: 100, default: 10_000, description: 'Timeout of one webhook POST from a pipeline.' }),
+  testMaxPoints: Int({ minimum: 1, default: 100_000, description: 'Largest number of points `POST /v1/pipelines/test` runs (inline or replayed).' }),
+}, { description: 'Processing pipelines on the gateway (see docs/engine.md).' });
+
 export const GatewaySection = Section({
   id: Str({ minLength: 1, default: 'gw-local', description: 'Gateway id, unique within the fleet.' }),
   dataDir: Str({ minLength: 1, default: './.outpost/gateway', description: 'Folder for the gateway\'s data (database, state). Relative paths resolve against the working directory.' }),
@@ -98,5 +122,7 @@ export const GatewaySection = Section({
   http: HttpSection,
   modbus: ModbusSection,
   uplink: UplinkSection,
+  rollups: RollupsSection,
+  pipelines: PipelinesSection,
   log: LogSection,
 }, { description: 'The gateway: ingest, validation, local store.' });
