@@ -22,11 +22,13 @@ function stopper(): { promise: Promise<string>; fire: () => void } {
   return { promise, fire };
 }
 
-test('outpost hub: prints its URL, serves /health, stops cleanly (exit 0)', async () => {
+test('outpost hub: prints its URL, serves /health, stops cleanly (exit 0)', async (t) => {
+  const tmp = tempDir();
+  t.after(() => tmp.cleanup());
   const stop = stopper();
   const io = captureIo({}, stop.promise);
-  const exit = run(['hub', '--set', 'hub.port=0', '--set', 'hub.log.level=silent'], io);
-  const url = await waitFor(() => /outpost hub (http:\/\/127\.0\.0\.1:\d+)/.exec(io.stdout())?.[1], { what: 'hub URL' });
+  const exit = run(['hub', '--set', 'hub.port=0', '--set', `hub.dataDir=${tmp.dir}`, '--set', 'hub.log.level=silent'], io);
+  const url = await waitFor(() => /outpost hub (http:\/\/127\.0\.0\.1:\d+)/.exec(io.stdout())?.[1], { timeoutMs: 30_000, what: 'hub URL' });
   assert.equal((await fetch(`${url}/health`)).status, 200);
   stop.fire();
   assert.equal(await exit, 0);
@@ -36,8 +38,9 @@ test('outpost hub: prints its URL, serves /health, stops cleanly (exit 0)', asyn
 
 test('outpost hub: a configured port that is taken exits 3 naming the setting', async (t) => {
   const { port, server } = await blockPort();
-  t.after(() => close(server));
-  const io = captureIo({ OUTPOST_HUB_PORT: String(port), OUTPOST_HUB_LOG_LEVEL: 'silent' });
+  const tmp = tempDir();
+  t.after(async () => { await close(server); tmp.cleanup(); });
+  const io = captureIo({ OUTPOST_HUB_PORT: String(port), OUTPOST_HUB_DATA_DIR: tmp.dir, OUTPOST_HUB_LOG_LEVEL: 'silent' });
   assert.equal(await run(['hub'], io), 3);
   assert.equal(io.stderr(), `error [ERR_PORT_IN_USE]: hub.port: 127.0.0.1:${port} is already in use by another process; expected a free port (set hub.port or OUTPOST_HUB_PORT, 0 picks any)\n`);
 });
@@ -102,7 +105,7 @@ test('outpost gateway: starts from config, prints addresses and the store path, 
   const stop = stopper();
   const io = captureIo({}, stop.promise);
   const exit = run(['gateway', '--set', 'gateway.http.port=0', '--set', 'gateway.mqtt.port=0', '--set', `gateway.dataDir=${tmp.dir}`, '--set', 'gateway.log.level=silent'], io);
-  const http = await waitFor(() => /^ {2}http +(http:\/\/\S+)$/m.exec(io.stdout())?.[1], { what: 'gateway http address' });
+  const http = await waitFor(() => /^ {2}http +(http:\/\/\S+)$/m.exec(io.stdout())?.[1], { timeoutMs: 30_000, what: 'gateway http address' });
   assert.match(io.stdout(), /^ {2}mqtt +mqtt:\/\/127\.0\.0\.1:\d+$/m);
   assert.ok(io.stdout().includes(`  store    ${join(tmp.dir, 'gateway.db')}\n`), io.stdout());
   assert.equal((await fetch(`${http}/v1/points?limit=1`)).status, 200);

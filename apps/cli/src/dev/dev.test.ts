@@ -41,7 +41,8 @@ test('outpost dev as a child process: starts on free ports, prints where things 
     tmp.cleanup();
   });
 
-  const gatewayUrl = await waitFor(() => /^ {2}gateway +(http:\/\/127\.0\.0\.1:\d+)/m.exec(out)?.[1], { timeoutMs: 30_000, what: `the banner; stderr: ${err}` });
+  const gatewayUrl = await waitFor(() => /^ {2}gateway +(http:\/\/127\.0\.0\.1:\d+)/m.exec(out)?.[1], { timeoutMs: 30_000, what: 'the banner' })
+    .catch((e: Error) => { throw new Error(`${e.message}\nstdout: ${out}\nstderr: ${err}`); });
   assert.match(out, /^ {2}hub +http:\/\/127\.0\.0\.1:\d+$/m);
   assert.match(out, /^ {2}mqtt +mqtt:\/\/127\.0\.0\.1:\d+$/m);
   assert.match(out, /^ {2}modbus +modbus-tcp:\/\/127\.0\.0\.1:\d+ +\(simulator; polled as mb-<device>\)$/m);
