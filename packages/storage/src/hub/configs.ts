@@ -24,6 +24,9 @@ export function mergeConfig(base: Record<string, unknown>, over: Record<string, 
  * `config_version` points at the active one, so rollback is re-pointing.
  */
 export class ConfigRepo {
+  /** Bumped by every change made through this repo, so callers may cache `effective` safely within one process. */
+  static generation = 0;
+
   constructor(private readonly db: Db) {}
 
   private async target(orgId: string, kind: ConfigTarget, id: string): Promise<{ config_version: number | null }> {
@@ -34,6 +37,13 @@ export class ConfigRepo {
 
   /** Store a new version (the body was validated by the caller) and make it active. */
   async create(actor: Actor, kind: ConfigTarget, id: string, body: Record<string, unknown>, note: string | null, at: number): Promise<ConfigVersion> {
+    // Bumped after commit, so a reader that sees the new generation also sees the new data.
+    try { return await this.createTx(actor, kind, id, body, note, at); } finally { ConfigRepo.generation++; }
+  }
+
+  get generation(): number { return ConfigRepo.generation; }
+
+  private async createTx(actor: Actor, kind: ConfigTarget, id: string, body: Record<string, unknown>, note: string | null, at: number): Promise<ConfigVersion> {
     return this.db.transaction().execute(async (trx) => {
       const repo = new ConfigRepo(trx);
       const before = await repo.target(actor.orgId, kind, id);
@@ -55,6 +65,10 @@ export class ConfigRepo {
 
   /** Point the target at an earlier (or later) existing version: rollback and roll forward. */
   async activate(actor: Actor, kind: ConfigTarget, id: string, version: number, at: number): Promise<void> {
+    try { await this.activateTx(actor, kind, id, version, at); } finally { ConfigRepo.generation++; }
+  }
+
+  private async activateTx(actor: Actor, kind: ConfigTarget, id: string, version: number, at: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const before = await new ConfigRepo(trx).target(actor.orgId, kind, id);
       const exists = await trx.selectFrom('configs').select('version').where('org_id', '=', actor.orgId).where('target_kind', '=', kind).where('target_id', '=', id).where('version', '=', version).executeTakeFirst();

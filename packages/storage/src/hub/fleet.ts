@@ -3,6 +3,7 @@ import { OutpostError } from '@outpost/contract';
 import { writeAudit, type Actor } from './audit.js';
 import type { HubTables } from './schema.js';
 import { isUniqueViolation } from './sql-errors.js';
+import { ConfigRepo } from './configs.js';
 import type { Device, DeviceListQuery, DevicePatch, DeviceType, ExpectedMetric, RegistrationToken } from './fleet-types.js';
 
 type Db = Kysely<HubTables>;
@@ -97,6 +98,12 @@ export class FleetRepo {
     return r && toDevice(r, await this.labels([r.id]));
   }
 
+  /** Just the lifecycle state (the heartbeat's hot path needs no labels). */
+  async getDeviceState(orgId: string, id: string): Promise<Device['state'] | undefined> {
+    const r = await this.db.selectFrom('devices').select('state').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return r?.state as Device['state'] | undefined;
+  }
+
   /** Look a device up by its hardware id (the public ingest API's `device_external_id`). */
   async getDeviceByHardwareId(orgId: string, hardwareId: string): Promise<Device | undefined> {
     const r = await this.db.selectFrom('devices').selectAll().where('org_id', '=', orgId).where('hardware_id', '=', hardwareId).executeTakeFirst();
@@ -128,6 +135,11 @@ export class FleetRepo {
   }
 
   async updateDevice(actor: Actor, id: string, p: DevicePatch, at: number): Promise<Device> {
+    // A new type changes the device's effective config: cached desired state must be dropped.
+    try { return await this.updateDeviceTx(actor, id, p, at); } finally { if (p.typeId !== undefined) ConfigRepo.generation++; }
+  }
+
+  private async updateDeviceTx(actor: Actor, id: string, p: DevicePatch, at: number): Promise<Device> {
     return this.db.transaction().execute(async (trx) => {
       const before = await new FleetRepo(trx).getDevice(actor.orgId, id);
       if (!before) throw new OutpostError('ERR_HUB_NOT_FOUND', `device ${id} not found`);

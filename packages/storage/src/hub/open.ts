@@ -14,6 +14,8 @@ export type HubDbOptions =
 export interface HubDb {
   db: Kysely<HubTables>;
   dialect: HubDialect;
+  /** The SQLite connection itself, for the bulk point writer's prepared statements (same connection as `db`). */
+  sqlite?: Database.Database;
   /** PostgreSQL schema the tables live in, when one was named. */
   schema?: string;
   close(): Promise<void>;
@@ -31,8 +33,8 @@ export async function openHubDb(opts: HubDbOptions): Promise<HubDb> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+    return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const schema = opts.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
@@ -55,6 +57,26 @@ export async function openHubDb(opts: HubDbOptions): Promise<HubDb> {
   });
   const db = new Kysely<HubTables>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', ...(schema !== undefined ? { schema } : {}), close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 preparation costs more than running a small
+ * statement, so keep prepared statements by SQL text (bounded: the SQL of bulk inserts varies).
+ */
+function cachingStatements(sqlite: Database.Database) {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => { cache.clear(); sqlite.close(); },
+    prepare(sql: string) {
+      let st = cache.get(sql);
+      if (!st) {
+        st = sqlite.prepare(sql);
+        if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+        cache.set(sql, st);
+      }
+      return st;
+    },
+  };
 }
 
 /** Drop a PostgreSQL schema and everything in it (test clean-up). */

@@ -28,8 +28,8 @@ export class HubStore {
     this.fleet = new FleetRepo(handle.db);
     this.health = new HealthRepo(handle.db);
     this.configs = new ConfigRepo(handle.db);
-    this.series = new TimeSeriesRepo(handle.db);
-    this.uplink = new UplinkRepo(handle.db);
+    this.series = new TimeSeriesRepo(handle.db, handle);
+    this.uplink = new UplinkRepo(handle.db, handle);
   }
 
   /** Open and migrate (migrations run on every start; they are idempotent). */

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { HubTables } from './schema.js';
 
@@ -12,6 +13,8 @@ export interface RollupRow { bucket: number; count: number; min: number; max: nu
 const MINUTE = 60_000;
 /** Rows per INSERT: 7 columns x 1000 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
 const CHUNK = 1000;
+/** Rows per unnest() INSERT on PostgreSQL (6 array parameters whatever the size). */
+const PG_CHUNK = 10_000;
 
 const toBatch = (r: HubTables['ingest_batches']): IngestBatch => ({
   id: r.id, orgId: r.org_id, source: r.source, status: r.status as BatchStatus, points: r.points, stored: r.stored,
@@ -20,7 +23,7 @@ const toBatch = (r: HubTables['ingest_batches']): IngestBatch => ({
 
 /** Ingest batches, raw points (deduplicated by device, metric, ts) and 1-minute rollups kept in step. */
 export class TimeSeriesRepo {
-  constructor(private readonly db: Kysely<HubTables>) {}
+  constructor(private readonly db: Kysely<HubTables>, private readonly target: PointWriterTarget) {}
 
   async createBatch(b: { id: string; orgId: string; source: string; points: number; archiveKey: string | null }, at: number): Promise<IngestBatch> {
     const row = { id: b.id, org_id: b.orgId, source: b.source, status: 'received', points: b.points, stored: 0, error: null, archive_key: b.archiveKey, received_at: at, done_at: null };
@@ -43,7 +46,7 @@ export class TimeSeriesRepo {
    */
   async writePoints(orgId: string, points: readonly HubPoint[]): Promise<number> {
     if (points.length === 0) return 0;
-    return this.db.transaction().execute((trx) => insertPoints(trx, orgId, points));
+    return this.db.transaction().execute((trx) => insertPoints(trx, this.target, orgId, points));
   }
 
   async points(orgId: string, q: { deviceId: string; metric: string; from: number; to: number; limit: number }): Promise<HubPoint[]> {
@@ -84,26 +87,59 @@ export class TimeSeriesRepo {
   }
 }
 
+/** What the bulk point writer needs from the adapter (see insertFresh). */
+export interface PointWriterTarget { dialect: 'sqlite' | 'postgres'; sqlite?: Database.Database | undefined }
+
+type Fresh = { device_id: string; metric: string; ts: number; value: number | null };
+const sqliteInserts = new WeakMap<Database.Database, Database.Statement>();
+
+/**
+ * The one hot path that bypasses the query builder, because it is where throughput is measured:
+ * SQLite runs one cached prepared INSERT per point inside the transaction (no SQL text to build
+ * for thousands of parameters), PostgreSQL sends a whole chunk as column arrays through unnest().
+ * Both ignore duplicates (same device, metric, ts) and report which rows were new.
+ */
+async function insertFresh(trx: Kysely<HubTables>, target: PointWriterTarget, orgId: string, points: readonly HubPoint[]): Promise<Fresh[]> {
+  const fresh: Fresh[] = [];
+  if (target.dialect === 'sqlite' && target.sqlite) {
+    let st = sqliteInserts.get(target.sqlite);
+    if (!st) {
+      st = target.sqlite.prepare('insert into points (org_id, device_id, metric, ts, value, unit, text_value) values (?, ?, ?, ?, ?, ?, ?) on conflict (device_id, metric, ts) do nothing');
+      sqliteInserts.set(target.sqlite, st);
+    }
+    for (const p of points) {
+      if (st.run(orgId, p.deviceId, p.metric, p.ts, p.value, p.unit, p.text ?? null).changes === 1) fresh.push({ device_id: p.deviceId, metric: p.metric, ts: p.ts, value: p.value });
+    }
+    return fresh;
+  }
+  if (target.dialect === 'postgres') {
+    for (let i = 0; i < points.length; i += PG_CHUNK) {
+      const c = points.slice(i, i + PG_CHUNK);
+      const r = await sql<Fresh>`insert into points (org_id, device_id, metric, ts, value, unit, text_value)
+        select ${orgId}, d, m, t, v, u, x from unnest(${c.map((p) => p.deviceId)}::text[], ${c.map((p) => p.metric)}::text[], ${c.map((p) => p.ts)}::bigint[],
+          ${c.map((p) => p.value)}::double precision[], ${c.map((p) => p.unit)}::text[], ${c.map((p) => p.text ?? null)}::text[]) as u(d, m, t, v, u, x)
+        on conflict (device_id, metric, ts) do nothing returning device_id, metric, ts, value`.execute(trx);
+      fresh.push(...r.rows);
+    }
+    return fresh;
+  }
+  throw new Error('hub store: the SQLite adapter needs its connection for the point writer');
+}
+
 /**
  * Insert points inside the caller's transaction; duplicates (same device, metric, ts) are ignored
  * and do not count twice in the rollups. Returns how many were new.
  */
-export async function insertPoints(trx: Kysely<HubTables>, orgId: string, points: readonly HubPoint[]): Promise<number> {
-  let inserted = 0;
+export async function insertPoints(trx: Kysely<HubTables>, target: PointWriterTarget, orgId: string, points: readonly HubPoint[]): Promise<number> {
+  const fresh = await insertFresh(trx, target, orgId, points);
   const buckets = new Map<string, { device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number }>();
-  for (let i = 0; i < points.length; i += CHUNK) {
-    const chunk = points.slice(i, i + CHUNK).map((p) => ({ org_id: orgId, device_id: p.deviceId, metric: p.metric, ts: p.ts, value: p.value, unit: p.unit, text_value: p.text ?? null }));
-    const fresh = await trx.insertInto('points').values(chunk).onConflict((oc) => oc.columns(['device_id', 'metric', 'ts']).doNothing())
-      .returning(['device_id', 'metric', 'ts', 'value']).execute();
-    inserted += fresh.length;
-    for (const p of fresh) {
-      if (p.value === null) continue;
-      const bucket = Math.floor(Number(p.ts) / MINUTE) * MINUTE;
-      const key = `${p.device_id}\u0000${p.metric}\u0000${bucket}`;
-      const b = buckets.get(key);
-      if (b) { b.count++; b.sum += p.value; b.min = Math.min(b.min, p.value); b.max = Math.max(b.max, p.value); }
-      else buckets.set(key, { device_id: p.device_id, metric: p.metric, bucket, count: 1, sum: p.value, min: p.value, max: p.value });
-    }
+  for (const p of fresh) {
+    if (p.value === null) continue;
+    const bucket = Math.floor(Number(p.ts) / MINUTE) * MINUTE;
+    const key = `${p.device_id}\u0000${p.metric}\u0000${bucket}`;
+    const b = buckets.get(key);
+    if (b) { b.count++; b.sum += p.value; b.min = Math.min(b.min, p.value); b.max = Math.max(b.max, p.value); }
+    else buckets.set(key, { device_id: p.device_id, metric: p.metric, bucket, count: 1, sum: p.value, min: p.value, max: p.value });
   }
   const rows = [...buckets.values()].map((b) => ({ org_id: orgId, ...b }));
   for (let i = 0; i < rows.length; i += CHUNK) {
@@ -114,5 +150,5 @@ export async function insertPoints(trx: Kysely<HubTables>, orgId: string, points
       max: sql`case when excluded.max > rollups_1m.max then excluded.max else rollups_1m.max end`,
     })).execute();
   }
-  return inserted;
+  return fresh.length;
 }

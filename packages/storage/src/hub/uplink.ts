@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { HubTables } from './schema.js';
-import { insertPoints, type HubPoint } from './timeseries.js';
+import { insertPoints, type HubPoint, type PointWriterTarget } from './timeseries.js';
 
 export interface UplinkCommit {
   orgId: string; gateway: string; stream: string; seq: number; sha256: string; receivedAt: number;
@@ -14,7 +14,7 @@ export interface UplinkCommit {
  * same checksum is a re-send (`duplicate`, nothing stored); with another checksum, a `conflict`.
  */
 export class UplinkRepo {
-  constructor(private readonly db: Kysely<HubTables>) {}
+  constructor(private readonly db: Kysely<HubTables>, private readonly target: PointWriterTarget) {}
 
   async commit(b: UplinkCommit): Promise<'stored' | 'duplicate' | 'conflict'> {
     return this.db.transaction().execute(async (trx) => {
@@ -26,7 +26,7 @@ export class UplinkRepo {
       await trx.insertInto('uplink_batches').values({
         gateway: b.gateway, stream: b.stream, seq: b.seq, org_id: b.orgId, sha256: b.sha256, received_at: b.receivedAt, points: b.points.length, items: b.items.length,
       }).execute();
-      await insertPoints(trx, b.orgId, b.points);
+      await insertPoints(trx, this.target, b.orgId, b.points);
       for (let i = 0; i < b.items.length; i += 500) {
         await trx.insertInto('uplink_items').values(b.items.slice(i, i + 500).map((it) => ({
           gateway: b.gateway, stream: b.stream, seq: b.seq, item_id: it.id, org_id: b.orgId, class: it.class, kind: it.kind, created_at: it.createdMs, body: it.body,

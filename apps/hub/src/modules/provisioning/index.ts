@@ -8,6 +8,7 @@ import { newSecret, parseSecret, secretMatches } from '../../core/secrets.js';
 import { errorResponses } from '../../core/route-kit.js';
 import { DeviceTokenBody, RegisterBody } from '../fleet/schemas.js';
 import { HeartbeatBody } from './heartbeat-schema.js';
+import { DesiredConfigCache } from './desired-cache.js';
 
 /** Gateway-facing routes: register with a token, exchange the credential for a token, heartbeat. */
 export const provisioningModule: HubModule = {
@@ -16,6 +17,7 @@ export const provisioningModule: HubModule = {
     const { store, auth } = ctx.services;
     const tags = ['provisioning'];
     const ttlMs = ctx.config.auth.deviceTokenTtlS * 1000;
+    const desiredConfig = new DesiredConfigCache(store, ctx.now);
     const grant = (deviceId: string, orgId: string) => {
       const expiresAt = ctx.now() + ttlMs;
       return { token: auth.deviceTokens.sign(deviceId, orgId, expiresAt), expiresAt };
@@ -52,13 +54,14 @@ export const provisioningModule: HubModule = {
     }, async (req) => {
       const p = req.principal!;
       const b = req.body as Static<typeof HeartbeatBody>;
-      const d = await store.fleet.getDevice(p.orgId, p.id);
-      if (!d) throw new OutpostError('ERR_AUTH_INVALID', 'device token names an unknown device');
-      if (d.state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${d.id} was decommissioned`);
+      const state = await store.fleet.getDeviceState(p.orgId, p.id);
+      if (!state) throw new OutpostError('ERR_AUTH_INVALID', 'device token names an unknown device');
+      if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
+      const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
       const { logs = [], config, ...health } = b;
       await store.health.record(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
-      const desired = await store.configs.effective(d.orgId, d.id);
+      const desired = await desiredConfig.get(d.orgId, d.id);
       const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null } };
       if (desired && desired.version !== (config?.applied ?? null)) res.config.body = desired.body;
       // Renew past half-life, so a gateway that beats regularly never needs its credential again.

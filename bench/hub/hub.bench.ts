@@ -1,0 +1,91 @@
+// npm run bench:hub [-- --quick]
+// Hub throughput and latency on SQLite and PostgreSQL, the hub in its own (bundled) process:
+// points/s through POST /v1/ingest and the uplink endpoint, heartbeats paced at 1,000/s (p95),
+// p95 of a device list over 10k devices and of a 24 h rollup query.
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { tempDir, isListening } from '@outpost/testing';
+import { dropPostgresSchema } from '@outpost/storage/hub/index';
+import { bundleChild } from '../lib/bundle.js';
+import { startChild } from '../lib/child.js';
+import { median, round } from '../lib/stats.js';
+import { heartbeatsPaced, ingestApi, ingestUplink, p95Get, registerDevices, rollupQuery, setupOrg } from './scenarios.js';
+
+const quick = process.argv.includes('--quick');
+const REPS = quick ? 1 : 3;
+const PG_URL = process.env.OUTPOST_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const S = quick
+  ? { ingestReq: 40, uplinkBatches: 6, gateways: 4, uplinkPoints: 5000, hbDevices: 200, hbSeconds: 3, listDevices: 2000, queries: 30 }
+  : { ingestReq: 150, uplinkBatches: 15, gateways: 4, uplinkPoints: 10_000, hbDevices: 1000, hbSeconds: 10, listDevices: 10_000, queries: 100 };
+const here = new URL('.', import.meta.url).pathname;
+const HUB_CHILD = await bundleChild(join(here, 'hub-child.ts'));
+
+async function hub(kind: 'sqlite' | 'postgres') {
+  const { dir, cleanup } = tempDir('outpost-bench-hub-');
+  const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const db = kind === 'postgres' ? { kind, url: PG_URL, schema } : { kind };
+  const c = await startChild<{ pid: number; url: string }>(HUB_CHILD, [JSON.stringify({ port: 0, dataDir: dir, db, log: { level: 'warn' }, auth: { rateLimitPerMinute: 100_000_000 }, maxBodyBytes: 64 * 1024 * 1024 })]);
+  return { url: c.ready.url, stop: async () => { await c.stop(); cleanup(); if (kind === 'postgres') await dropPostgresSchema(PG_URL, schema); } };
+}
+
+const samples: Record<string, number[]> = {};
+const add = (k: string, v: number) => (samples[k] ??= []).push(v);
+const pgUp = await isListening(5432);
+const kinds = pgUp ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
+if (!pgUp) console.error('# PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL figures omitted');
+
+for (let rep = 0; rep < REPS; rep++) {
+  for (const kind of kinds) {
+    const h = await hub(kind);
+    try {
+      const org = await setupOrg(h.url);
+      const devs = await registerDevices(h.url, org, S.hbDevices, 'hb');
+      add(`ingest_api_${kind}`, await ingestApi(h.url, org, devs[0]!, S.ingestReq, 1000, Date.UTC(2026, 1, 1)));
+      add(`uplink_${kind}`, await ingestUplink(h.url, devs.slice(1, 1 + S.gateways), S.uplinkBatches, S.uplinkPoints, Date.UTC(2026, 2, 1), `r${rep}`));
+      const hb = await heartbeatsPaced(h.url, devs, 1000, S.hbSeconds);
+      add(`hb_rate_${kind}`, hb.rate);
+      add(`hb_p95_${kind}`, hb.p95);
+      add(`hb_errors_${kind}`, hb.errors);
+      add(`rollup24h_p95_${kind}`, await rollupQuery(h.url, org, devs[0]!, S.queries));
+      if (kind === 'sqlite' || !quick) {
+        await registerDevices(h.url, org, S.listDevices - S.hbDevices, 'fleet');
+        add(`list_p95_${kind}`, await p95Get(h.url, org.admin, '/v1/devices?limit=50&sort=name', S.queries));
+        add(`list_filtered_p95_${kind}`, await p95Get(h.url, org.admin, '/v1/devices?limit=50&status=online&q=hb-0001&sort=last_seen_at&order=desc', S.queries));
+      }
+    } finally {
+      await h.stop();
+    }
+  }
+}
+
+const m = (k: string) => (samples[k] ? round(median(samples[k]!), 1) : undefined);
+const figures: Record<string, { value: number; unit: string; target?: number; meets?: boolean }> = {};
+const fig = (name: string, key: string, unit: string, target?: { t: number; higher: boolean }) => {
+  const v = m(key);
+  if (v === undefined) return;
+  figures[name] = target ? { value: v, unit, target: target.t, meets: target.higher ? v >= target.t : v < target.t } : { value: v, unit };
+};
+for (const kind of kinds) {
+  fig(`ingest_api_points_per_s_${kind}`, `ingest_api_${kind}`, 'points/s');
+  fig(`uplink_points_per_s_${kind}`, `uplink_${kind}`, 'points/s', { t: kind === 'sqlite' ? 150_000 : 50_000, higher: true });
+  fig(`heartbeats_per_s_${kind}`, `hb_rate_${kind}`, 'heartbeats/s');
+  fig(`heartbeat_p95_at_1000_per_s_${kind}`, `hb_p95_${kind}`, 'ms', { t: 50, higher: false });
+  fig(`heartbeat_errors_${kind}`, `hb_errors_${kind}`, 'count');
+  fig(`rollup_24h_p95_${kind}`, `rollup24h_p95_${kind}`, 'ms');
+  fig(`device_list_p95_${kind}`, `list_p95_${kind}`, 'ms');
+  fig(`device_list_filtered_p95_${kind}`, `list_filtered_p95_${kind}`, 'ms');
+}
+console.log(JSON.stringify({
+  bench: 'hub',
+  figures,
+  conditions: {
+    quick, reps: REPS, cpus: cpus().length, node: process.version, hubProcess: 'separate, bundled', loadGenerator: 'same machine, fetch keep-alive',
+    ingestApi: `${S.ingestReq} requests x 1000 points, 8 in flight, timed until the last batch is stored`,
+    uplink: `${S.gateways} gateways x ${S.uplinkBatches} batches x ${S.uplinkPoints} points, gzip protobuf, one batch in flight per gateway, device-token auth`,
+    heartbeats: `paced at 1000/s for ${S.hbSeconds} s over ${S.hbDevices} devices`,
+    deviceList: `${S.listDevices} devices, GET /v1/devices?limit=50 sequential x ${S.queries}`,
+    rollup: `8640 points (24 h at 10 s), GET /v1/rollups auto resolution (5 min from 1 min rollups) x ${S.queries}`,
+    postgres: pgUp ? PG_URL.replace(/:[^:@/]*@/, ':***@') : 'absent',
+  },
+}));
