@@ -120,6 +120,8 @@ test('a configured port that is taken fails with ERR_PORT_IN_USE; dev mode falls
   t.after(cleanup);
   const cfg = loadConfig({ overrides: { gateway: { dataDir: dir, mqtt: { port: 0 }, http: { port } } } });
   await assert.rejects(startGateway(cfg.gateway), (e) => isOutpostError(e, 'ERR_PORT_IN_USE') && e.message.includes(String(port)));
+  const cfg1 = loadConfig({ overrides: { gateway: { dataDir: join(dir, 'a'), mqtt: { port }, http: { port: 0 } } } });
+  await assert.rejects(startGateway(cfg1.gateway), (e) => isOutpostError(e, 'ERR_PORT_IN_USE') && e.message.startsWith('gateway.mqtt.port:') && e.message.includes(String(port)));
   const cfg2 = loadConfig({ overrides: { gateway: { dataDir: join(dir, 'b'), mqtt: { port }, http: { port } } } });
   const gw = await startGateway(cfg2.gateway, { fallbackToFreePorts: true });
   t.after(() => gw.stop());

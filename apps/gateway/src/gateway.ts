@@ -10,6 +10,7 @@ import { createGatewayMetrics } from './metrics.js';
 import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
 import { registerUplinkRoutes, uplinkFromConfig } from './uplink-wiring.js';
 import type { Uplink, UplinkStatus } from '@outpost/uplink';
+import { startProcessing, type Processing } from './pipelines/processing.js';
 
 export interface StartGatewayOptions {
   logger?: Logger;
@@ -96,16 +97,20 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   });
   registerUplinkRoutes(http, uplink);
 
+  // Rollups and pipelines (apps/gateway/src/pipelines): fed with committed points; stopped after ingest.
+  let processing: Processing | undefined;
   const stopAll = async () => {
     for (const s of sources.reverse()) await s.stop().catch((e: unknown) => logger.error({ err: e }, `stopping ${s.name} failed`));
     await http.close().catch(() => undefined);
     retention.stop();
     await ingestor.close();
+    await processing?.stop().catch((e: unknown) => logger.error({ err: e }, 'stopping processing failed'));
     await uplink?.stop();
     store.close();
   };
 
   try {
+    processing = await startProcessing(config, { store, ingestor, uplink, http, logger, now, mqttBroker: () => (addresses.mqtt ? { url: addresses.mqtt, username: config.mqtt.username, password: config.mqtt.password } : undefined) });
     if (config.mqtt.mode === 'embedded') {
       const tls = config.mqtt.tls;
       const mk = (port: number, withTls: boolean): MqttBrokerSource => createMqttBrokerSource({
@@ -114,11 +119,11 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
         tls: withTls && tls ? { keyFile: tls.keyFile, certFile: tls.certFile } : undefined,
         onStatus: onStatus(withTls ? 'mqtt-broker-tls' : 'mqtt-broker'),
       });
-      const broker = await startWithFallback((p) => mk(p, false), config.mqtt.port, opts.fallbackToFreePorts);
+      const broker = await startWithFallback((p) => mk(p, false), config.mqtt.port, opts.fallbackToFreePorts, 'gateway.mqtt.port');
       sources.push(broker);
       addresses.mqtt = `mqtt://${broker.address().host}:${broker.address().port}`;
       if (tls) {
-        const tlsBroker = await startWithFallback((p) => mk(p, true), tls.port, opts.fallbackToFreePorts);
+        const tlsBroker = await startWithFallback((p) => mk(p, true), tls.port, opts.fallbackToFreePorts, 'gateway.mqtt.tls.port');
         sources.push(tlsBroker);
         addresses.mqttTls = `mqtts://${tlsBroker.address().host}:${tlsBroker.address().port}`;
       }
@@ -147,13 +152,15 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   return { addresses, status, stats: status, stop: stopAll, ...(uplink ? { uplink } : {}) };
 }
 
-async function startWithFallback<S extends Source>(make: (port: number) => S, port: number, fallback = false): Promise<S> {
+async function startWithFallback<S extends Source>(make: (port: number) => S, port: number, fallback = false, setting = 'port'): Promise<S> {
   const s = make(port);
   try {
     await s.start();
     return s;
   } catch (e) {
-    if (!fallback || port === 0 || !isOutpostError(e, 'ERR_PORT_IN_USE')) throw e;
+    if (!isOutpostError(e, 'ERR_PORT_IN_USE')) throw e;
+    // Name the setting, as config errors do, so the fix is obvious.
+    if (!fallback || port === 0) throw new OutpostError('ERR_PORT_IN_USE', `${setting}: ${e.message}`, e.details, { cause: e });
     const again = make(0);
     await again.start();
     return again;
