@@ -69,6 +69,8 @@ export function hubPoints(dbPath: string, t0 = E2E_T0): HubPoints {
   if (!existsSync(dbPath)) return { byDevice: new Map(), total: 0, duplicates: 0 };
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
+    // A hub killed right after creating the file may not have created the tables yet.
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'uplink_points'").get()) return { byDevice: new Map(), total: 0, duplicates: 0 };
     const rows = db.prepare('SELECT device, ts FROM uplink_points ORDER BY id').all() as Array<{ device: string; ts: number }>;
     const dups = db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM uplink_points GROUP BY gateway, device, metric, ts HAVING COUNT(*) > 1)').pluck().get() as number;
     const byDevice = new Map<string, number[]>();
