@@ -28,6 +28,9 @@ if (selected.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected];
+// --test-force-exit: a test that fails while a server it started is still open must not keep its
+// file (and CI) running forever; --test-timeout bounds a single hung test.
+const timeout = process.env.TEST_TIMEOUT_MS ?? '600000';
+const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-force-exit', `--test-timeout=${timeout}`, '--test-reporter=spec', ...selected];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 process.exit(r.status ?? 1);

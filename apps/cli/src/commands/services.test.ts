@@ -28,6 +28,8 @@ test('outpost hub: prints its URL, serves /health, stops cleanly (exit 0)', asyn
   const stop = stopper();
   const io = captureIo({}, stop.promise);
   const exit = run(['hub', '--set', 'hub.port=0', '--set', `hub.dataDir=${tmp.dir}`, '--set', 'hub.log.level=silent'], io);
+  // Stop the hub even when an assertion below fails, or it would keep this file running.
+  t.after(async () => { stop.fire(); await exit; });
   const url = await waitFor(() => /outpost hub (http:\/\/127\.0\.0\.1:\d+)/.exec(io.stdout())?.[1], { timeoutMs: 30_000, what: 'hub URL' });
   assert.equal((await fetch(`${url}/health`)).status, 200);
   stop.fire();
@@ -105,6 +107,7 @@ test('outpost gateway: starts from config, prints addresses and the store path, 
   const stop = stopper();
   const io = captureIo({}, stop.promise);
   const exit = run(['gateway', '--set', 'gateway.http.port=0', '--set', 'gateway.mqtt.port=0', '--set', `gateway.dataDir=${tmp.dir}`, '--set', 'gateway.log.level=silent'], io);
+  t.after(async () => { stop.fire(); await exit; });
   const http = await waitFor(() => /^ {2}http +(http:\/\/\S+)$/m.exec(io.stdout())?.[1], { timeoutMs: 30_000, what: 'gateway http address' });
   assert.match(io.stdout(), /^ {2}mqtt +mqtt:\/\/127\.0\.0\.1:\d+$/m);
   assert.ok(io.stdout().includes(`  store    ${join(tmp.dir, 'gateway.db')}\n`), io.stdout());
