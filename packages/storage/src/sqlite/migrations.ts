@@ -99,6 +99,92 @@ export const GATEWAY_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (window_ms, start, series)
   ) WITHOUT ROWID;
   `,
+  // 4: pipelines on the gateway (owned by apps/gateway/src/pipelines): immutable versions, the
+  // activation history (the last row per pipeline is active; rollback appends an earlier
+  // version), outputs of store nodes, and alert events until the alert rules are wired in.
+  `
+  CREATE TABLE pipeline_versions (
+    pipeline_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    note TEXT,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (pipeline_id, version)
+  );
+  CREATE TABLE pipeline_activations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pipeline_id TEXT NOT NULL,
+    version INTEGER,
+    at INTEGER NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX pipeline_activations_by_pipeline ON pipeline_activations (pipeline_id, id);
+  CREATE TABLE pipeline_outputs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    pipeline_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    item TEXT NOT NULL
+  );
+  CREATE INDEX pipeline_outputs_by_table ON pipeline_outputs (table_name, id);
+  CREATE TABLE pipeline_alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    pipeline_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    item TEXT NOT NULL
+  );
+  `,
+  // 5: alerts (raised → acknowledged → cleared, at most one open per rule and key; owned by
+  // packages/alerts), the action delivery log and the local alarm log (both trimmed to a bound).
+  `
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    alert_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    state TEXT NOT NULL,
+    message TEXT NOT NULL,
+    value REAL,
+    points TEXT NOT NULL,
+    raised_at INTEGER NOT NULL,
+    acked_at INTEGER,
+    acked_by TEXT,
+    cleared_at INTEGER,
+    clear_message TEXT
+  );
+  CREATE UNIQUE INDEX alerts_open ON alerts (rule, alert_key) WHERE state != 'cleared';
+  CREATE INDEX alerts_raised_at ON alerts (raised_at);
+  CREATE TABLE alert_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    alert_id INTEGER,
+    rule TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER,
+    detail TEXT
+  );
+  CREATE TABLE alarm_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    alert_id INTEGER,
+    rule TEXT NOT NULL,
+    device TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    change TEXT NOT NULL,
+    message TEXT NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly string[]): number {

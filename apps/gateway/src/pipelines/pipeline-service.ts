@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OutpostError, isOutpostError, type Logger, type Point } from '@outpost/contract';
+import type { GatewayConfig } from '@outpost/config';
+import { LivePipeline, checkPipeline, pipelineError, type CompileOptions, type EngineHost, type PipelineDocument } from '@outpost/engine';
+import { builtinOperators } from '@outpost/operators';
+import { createEngineScriptRunner } from '@outpost/sandbox';
+import type { GatewayStore } from '@outpost/storage';
+import type { Uplink } from '@outpost/uplink';
+import { createGatewaySinks, type GatewaySinkDeps, type GatewaySinks } from './sinks.js';
+import { PipelineVersionStore, type StoredVersion } from './version-store.js';
+
+export interface PipelineServiceStats {
+  active: Record<string, { version: number; batches: number; points: number; errors: number }>;
+  sinks: ReturnType<GatewaySinks['stats']>;
+}
+
+export interface PipelineService {
+  readonly versions: PipelineVersionStore;
+  /** Compile options for tests and checks (same operators and runners as live, no sinks). */
+  readonly testOptions: Pick<CompileOptions, 'operators'> & { scriptRunner: EngineHost['scriptRunner'] };
+  /** Validate and save a new version (400 with every problem and its node id when it does not compile here). */
+  save(doc: unknown, note?: string): { version: StoredVersion; created: boolean };
+  /** Make `version` the running one: hot swap when the pipeline runs (windows of unchanged nodes kept), else start it. */
+  activate(pipelineId: string, version: number, reason?: string): Promise<{ version: number; keptState: string[] }>;
+  /** Re-point to the version active before (or `toVersion`). */
+  rollback(pipelineId: string, toVersion?: number): Promise<{ version: number; keptState: string[] }>;
+  deactivate(pipelineId: string): Promise<void>;
+  /** Feed committed points to every running pipeline (serialised per pipeline; never throws). */
+  process(points: readonly Point[]): Promise<void>;
+  stats(): PipelineServiceStats;
+  stop(): Promise<void>;
+}
+
+export interface PipelineServiceDeps {
+  logger: Logger;
+  now: () => number;
+  uplink?: Uplink | undefined;
+  rollups?: GatewaySinkDeps['rollups'];
+  mqttBroker?: GatewaySinkDeps['mqttBroker'];
+}
+
+/**
+ * Pipelines on the gateway: versions in SQLite, one LivePipeline per active pipeline fed with
+ * committed points, host sinks into the store / uplink / MQTT / webhooks / alerts / dead letters.
+ * The files in `gateway.pipelines.files` are saved (when changed) and activated at start-up.
+ */
+export async function startPipelines(config: GatewayConfig, store: GatewayStore, deps: PipelineServiceDeps): Promise<PipelineService> {
+  const c = config.pipelines;
+  const versions = new PipelineVersionStore(store, deps.now);
+  const sinks = createGatewaySinks({ store, rollups: deps.rollups, uplink: deps.uplink, mqttBroker: deps.mqttBroker, webhookTimeoutMs: c.webhookTimeoutMs, logger: deps.logger, now: deps.now });
+  const scriptRunner = createEngineScriptRunner();
+  const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };
+  const compileOpts: CompileOptions = { operators: builtinOperators, host };
+  const running = new Map<string, { live: LivePipeline; version: number; batches: number; points: number; errors: number }>();
+
+  const check = (doc: unknown) => {
+    const issues = checkPipeline(doc, compileOpts);
+    if (issues.length > 0) throw pipelineError(doc, issues);
+    return doc as PipelineDocument;
+  };
+
+  const activate = async (pipelineId: string, version: number, reason = 'activate') => {
+    const v = versions.get(pipelineId, version);
+    const r = running.get(pipelineId);
+    let keptState: string[] = [];
+    if (r) {
+      keptState = await r.live.replace(v.doc); // throws (old one keeps running) when it does not compile
+      r.version = version;
+    } else {
+      running.set(pipelineId, { live: await LivePipeline.start(v.doc, compileOpts), version, batches: 0, points: 0, errors: 0 });
+    }
+    versions.recordActivation(pipelineId, version, reason);
+    deps.logger.info({ pipeline: pipelineId, version, keptState }, `pipeline ${pipelineId} v${version} active`);
+    return { version, keptState };
+  };
+
+  // Pipelines from config files first (a changed file is a new version and becomes active), then
+  // whatever was active before the restart.
+  for (const file of c.files) {
+    const path = resolve(file);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new OutpostError('ERR_CONFIG_INVALID', `gateway.pipelines.files: cannot read pipeline document ${path}: ${(e as Error).message}`, { file: path });
+    }
+    try {
+      const { version, created } = versions.save(check(doc), `from ${path}`);
+      if (created || versions.activeVersion(version.pipelineId) === null) await activate(version.pipelineId, version.version, `file ${path}`);
+    } catch (e) {
+      if (isOutpostError(e)) throw new OutpostError(e.code, `gateway.pipelines.files: ${path}: ${e.message}`, { file: path, ...e.details });
+      throw e;
+    }
+  }
+  for (const v of versions.active()) {
+    if (running.has(v.pipelineId)) continue;
+    try {
+      running.set(v.pipelineId, { live: await LivePipeline.start(v.doc, compileOpts), version: v.version, batches: 0, points: 0, errors: 0 });
+    } catch (e) {
+      deps.logger.error({ err: e, pipeline: v.pipelineId, version: v.version }, `pipeline ${v.pipelineId} v${v.version} does not compile on this gateway; not started`);
+    }
+  }
+
+  const ticker = setInterval(() => {
+    for (const r of running.values()) void r.live.tick(deps.now()).catch((e: unknown) => deps.logger.error({ err: e }, 'pipeline tick failed'));
+  }, c.tickIntervalMs);
+  ticker.unref();
+
+  return {
+    versions,
+    testOptions: { operators: builtinOperators, scriptRunner },
+    save: (doc, note) => versions.save(check(doc), note),
+    activate,
+    async rollback(pipelineId, toVersion) {
+      const target = toVersion ?? versions.previousVersion(pipelineId);
+      if (target === undefined) throw new OutpostError('ERR_PIPELINE_VERSION', `pipeline '${pipelineId}' has no earlier active version to roll back to`, { pipelineId });
+      return activate(pipelineId, target, 'rollback');
+    },
+    async deactivate(pipelineId) {
+      const r = running.get(pipelineId);
+      if (!r) throw new OutpostError('ERR_PIPELINE_VERSION', `pipeline '${pipelineId}' is not active`, { pipelineId });
+      running.delete(pipelineId);
+      await r.live.flush().catch(() => undefined);
+      r.live.current.dispose();
+      versions.recordActivation(pipelineId, null, 'deactivate');
+    },
+    async process(points) {
+      await Promise.all([...running.entries()].map(async ([id, r]) => {
+        try {
+          const res = await r.live.process(points);
+          r.batches++; r.points += points.length; r.errors += res.errors.length;
+        } catch (e) {
+          r.errors++;
+          deps.logger.error({ err: e, pipeline: id }, `pipeline ${id} failed on a batch`);
+        }
+      }));
+    },
+    stats: () => ({
+      active: Object.fromEntries([...running.entries()].map(([id, r]) => [id, { version: r.version, batches: r.batches, points: r.points, errors: r.errors }])),
+      sinks: sinks.stats(),
+    }),
+    async stop() {
+      clearInterval(ticker);
+      // Emit open windows so their partial results reach the sinks before the store closes.
+      for (const r of running.values()) {
+        await r.live.flush().catch((e: unknown) => deps.logger.error({ err: e }, 'pipeline flush failed'));
+        r.live.current.dispose();
+      }
+      running.clear();
+      await sinks.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { Logger, Point } from '@outpost/contract';
+import type { AlertEvent, EngineErrorRecord, OutputItem, PriorityClass, Sinks } from '@outpost/engine';
+import type { GatewayRollups, GatewayStore, RollupRow } from '@outpost/storage';
+import type { Uplink } from '@outpost/uplink';
+import type { MqttClient } from 'mqtt';
+
+export interface GatewaySinkDeps {
+  store: GatewayStore;
+  rollups?: GatewayRollups | undefined;
+  uplink?: Uplink | undefined;
+  /** Broker `mqtt` nodes publish to (the gateway's own broker, or the one its MQTT client uses). */
+  mqttBroker?: () => { url: string; username?: string | undefined; password?: string | undefined } | undefined;
+  webhookTimeoutMs: number;
+  logger: Logger;
+  now: () => number;
+}
+
+export interface GatewaySinks {
+  sinks: Sinks;
+  stats(): { storeRows: number; outboxItems: number; mqttMessages: number; webhookPosts: number; webhookFailures: number; alerts: number; deadLetters: number };
+  close(): Promise<void>;
+}
+
+/** The uplink knows `low` where the engine says `bulk` (both: the least important class). */
+const UPLINK_CLASS: Record<PriorityClass, 'critical' | 'high' | 'normal' | 'low'> = { critical: 'critical', high: 'high', normal: 'normal', bulk: 'low' };
+
+const isRollup = (i: OutputItem): i is OutputItem & RollupRow => typeof (i as { windowMs?: unknown }).windowMs === 'number';
+
+/**
+ * Where pipeline outputs go on the gateway. `store`: table `points` writes derived points back to
+ * the raw store (queryable with GET /v1/points; not fed to pipelines again), `rollups` upserts
+ * rollup rows into the rollup table, any other table name goes to `pipeline_outputs`. `outbox`:
+ * the uplink (absent when it is disabled, so the compiler rejects outbox nodes). `alert`: the
+ * `pipeline_alerts` table and a log line (until the alert rules of packages/alerts are wired in).
+ * Webhooks are posted in the background so a slow endpoint never stalls the pipeline; a failed
+ * post becomes a dead letter like any other failed item.
+ */
+export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
+  const counts = { storeRows: 0, outboxItems: 0, mqttMessages: 0, webhookPosts: 0, webhookFailures: 0, alerts: 0, deadLetters: 0 };
+  const insertOutput = d.store.db.prepare('INSERT INTO pipeline_outputs (at, pipeline_id, node_id, table_name, item) VALUES (?, ?, ?, ?, ?)');
+  const insertAlert = d.store.db.prepare('INSERT INTO pipeline_alerts (at, pipeline_id, node_id, rule, severity, message, ts, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const pending = new Set<Promise<unknown>>();
+  let mqttClient: Promise<MqttClient> | undefined;
+
+  const deadLetter = (errors: readonly EngineErrorRecord[], source = 'pipeline') => {
+    if (errors.length === 0 || d.store.isClosed) return;
+    const at = d.now();
+    d.store.commit([], errors.map((e) => ({
+      at, source, origin: `node ${e.nodeId}`, reason: e.code, message: e.message,
+      raw: e.item === undefined ? undefined : JSON.stringify(e.item),
+    })));
+    counts.deadLetters += errors.length;
+  };
+  const background = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const sinks: Sinks = {
+    store: {
+      write(table, items, meta) {
+        if (table === 'points') {
+          d.store.commit(items.filter((i) => !isRollup(i)) as Point[]);
+        } else if (table === 'rollups' && d.rollups && items.every(isRollup)) {
+          d.rollups.upsertRollups(items as unknown as RollupRow[]);
+        } else {
+          const at = d.now();
+          d.store.db.transaction(() => { for (const i of items) insertOutput.run(at, meta.pipelineId, meta.nodeId, table, JSON.stringify(i)); })();
+        }
+        counts.storeRows += items.length;
+      },
+    },
+    mqtt: {
+      async publish(messages) {
+        const client = await (mqttClient ??= connectMqtt(d));
+        for (const m of messages) {
+          background(client.publishAsync(m.topic, JSON.stringify(m.payload), { qos: m.qos, retain: m.retain }));
+        }
+        counts.mqttMessages += messages.length;
+      },
+    },
+    webhook: {
+      post(url, items, meta) {
+        counts.webhookPosts++;
+        background(fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...meta.headers },
+          body: JSON.stringify({ pipelineId: meta.pipelineId, nodeId: meta.nodeId, items }),
+          signal: AbortSignal.timeout(d.webhookTimeoutMs),
+        }).then((res) => {
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          return res.arrayBuffer();
+        }).catch((e: unknown) => {
+          counts.webhookFailures++;
+          deadLetter(items.map((item) => ({ nodeId: meta.nodeId, code: 'ERR_ENGINE_SINK', message: `pipeline '${meta.pipelineId}' node '${meta.nodeId}': webhook POST ${url} failed: ${(e as Error).message}`, item })));
+        }));
+      },
+    },
+    alert: {
+      raise(events: readonly AlertEvent[]) {
+        const at = d.now();
+        d.store.db.transaction(() => {
+          for (const e of events) insertAlert.run(at, e.pipelineId, e.nodeId, e.rule, e.severity, e.message, e.ts, JSON.stringify(e.item));
+        })();
+        counts.alerts += events.length;
+        for (const e of events) d.logger.warn({ pipeline: e.pipelineId, node: e.nodeId, rule: e.rule, severity: e.severity }, e.message);
+      },
+    },
+    deadLetter: { reject: (errors) => deadLetter(errors) },
+  };
+  if (!d.mqttBroker) delete sinks.mqtt;
+  if (d.uplink) {
+    const uplink = d.uplink;
+    sinks.outbox = {
+      enqueue(priority, items, meta) {
+        uplink.enqueue(UPLINK_CLASS[priority], 'pipeline', { pipelineId: meta.pipelineId, nodeId: meta.nodeId, items });
+        counts.outboxItems += items.length;
+      },
+    };
+  }
+  return {
+    sinks,
+    stats: () => ({ ...counts }),
+    async close() {
+      await Promise.allSettled([...pending]);
+      if (mqttClient) await (await mqttClient.catch(() => undefined))?.endAsync().catch(() => undefined);
+    },
+  };
+}
+
+async function connectMqtt(d: GatewaySinkDeps): Promise<MqttClient> {
+  const broker = d.mqttBroker?.();
+  if (!broker) throw new Error('no MQTT broker to publish to (gateway.mqtt.mode is off)');
+  const { connectAsync } = await import('mqtt');
+  return connectAsync(broker.url, {
+    clientId: `outpost-pipelines-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 1000,
+    ...(broker.username !== undefined ? { username: broker.username, password: broker.password ?? '' } : {}),
+  });
+}
