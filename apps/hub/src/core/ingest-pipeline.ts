@@ -52,7 +52,7 @@ export class IngestPipeline {
     const orgId = group[0]!.batch.orgId;
     try {
       await this.store.series.writePoints(orgId, group.flatMap((j) => j.points));
-      for (const j of group) await this.store.series.finishBatch(j.batch.id, { status: 'stored', stored: j.points.length, error: null }, this.now());
+      await this.store.series.storedBatches(group.map((j) => j.batch.id), this.now());
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       this.log.error({ err: e, batches: group.map((j) => j.batch.id) }, 'ingest write failed');

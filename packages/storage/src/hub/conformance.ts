@@ -133,6 +133,15 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal(dev.lastStatus, 'online');
     assert.equal((await s.fleet.listDevices('org-a', { limit: 10, offset: 0, lastStatus: 'online', seenSince: T0 + 4000 })).total, 1);
     assert.equal((await s.fleet.listDevices('org-a', { limit: 10, offset: 0, lastStatus: 'degraded' })).total, 0);
+    const d2 = await registered(s, a, 'hw-h2');
+    await s.health.recordMany([
+      { orgId: 'org-a', deviceId: d.id, hb: { at: T0 + 9000, status: 'degraded', body: { cpu: 9 }, logs: [], appliedConfig: 't2', configError: 'x' } },
+      { orgId: 'org-a', deviceId: d2.id, hb: { at: T0 + 9001, status: 'online', body: { cpu: 1 }, logs: [{ at: T0 + 9001, level: 'error', msg: 'boom' }], appliedConfig: null, configError: null } },
+    ]);
+    assert.deepEqual([(await s.fleet.getDevice('org-a', d.id))?.lastStatus, (await s.fleet.getDevice('org-a', d2.id))?.lastSeenAt], ['degraded', T0 + 9001]);
+    assert.deepEqual((await s.health.logs('org-a', d2.id, { from: T0, to: T0 + 10_000, limit: 10 })).map((l) => l.msg), ['boom']);
+    assert.equal(await s.fleet.getDeviceState('org-a', d2.id), 'active');
+    assert.equal(await s.fleet.getDeviceState('org-b', d2.id), undefined);
   });
 
   await withStore('configs: versions per type and device, device overrides type, rollback re-points', async (s) => {
@@ -181,6 +190,10 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     await s.series.finishBatch('b1', { status: 'failed', stored: 0, error: 'disk' }, T0 + 1);
     assert.deepEqual({ ...(await s.series.getBatch('org-a', 'b1')) }, { ...b, status: 'failed', error: 'disk', doneAt: T0 + 1 });
     assert.equal(await s.series.getBatch('org-b', 'b1'), undefined);
+    await s.series.createBatch({ id: 'b2', orgId: 'org-a', source: 'ingest', points: 5, archiveKey: null }, T0);
+    await s.series.createBatch({ id: 'b3', orgId: 'org-a', source: 'ingest', points: 7, archiveKey: null }, T0);
+    await s.series.storedBatches(['b2', 'b3'], T0 + 2);
+    assert.deepEqual([(await s.series.getBatch('org-a', 'b2'))?.stored, (await s.series.getBatch('org-a', 'b3'))?.status], [5, 'stored']);
   });
   await withStore('uplink: a batch commits once with its points and items; a re-send is a duplicate, other content a conflict', async (s) => {
     await twoOrgs(s);

@@ -26,7 +26,7 @@ export class HubStore {
     this.dialect = handle.dialect;
     this.tenancy = new TenancyRepo(handle.db);
     this.fleet = new FleetRepo(handle.db);
-    this.health = new HealthRepo(handle.db);
+    this.health = new HealthRepo(handle.db, handle.dialect);
     this.configs = new ConfigRepo(handle.db);
     this.series = new TimeSeriesRepo(handle.db, handle);
     this.uplink = new UplinkRepo(handle.db, handle);

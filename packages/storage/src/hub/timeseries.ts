@@ -35,6 +35,12 @@ export class TimeSeriesRepo {
     await this.db.updateTable('ingest_batches').set({ status: r.status, stored: r.stored, error: r.error, done_at: at }).where('id', '=', id).execute();
   }
 
+  /** Mark batches stored in one statement: every point of each was committed (duplicates included). */
+  async storedBatches(ids: readonly string[], at: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('ingest_batches').set((eb) => ({ status: 'stored', stored: eb.ref('points'), error: null, done_at: at })).where('id', 'in', ids).execute();
+  }
+
   async getBatch(orgId: string, id: string): Promise<IngestBatch | undefined> {
     const r = await this.db.selectFrom('ingest_batches').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return r && toBatch(r);

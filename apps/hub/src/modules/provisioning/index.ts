@@ -9,6 +9,7 @@ import { errorResponses } from '../../core/route-kit.js';
 import { DeviceTokenBody, RegisterBody } from '../fleet/schemas.js';
 import { HeartbeatBody } from './heartbeat-schema.js';
 import { DesiredConfigCache } from './desired-cache.js';
+import { HeartbeatWriter } from './heartbeat-writer.js';
 
 /** Gateway-facing routes: register with a token, exchange the credential for a token, heartbeat. */
 export const provisioningModule: HubModule = {
@@ -18,6 +19,7 @@ export const provisioningModule: HubModule = {
     const tags = ['provisioning'];
     const ttlMs = ctx.config.auth.deviceTokenTtlS * 1000;
     const desiredConfig = new DesiredConfigCache(store, ctx.now);
+    const heartbeats = new HeartbeatWriter(store);
     const grant = (deviceId: string, orgId: string) => {
       const expiresAt = ctx.now() + ttlMs;
       return { token: auth.deviceTokens.sign(deviceId, orgId, expiresAt), expiresAt };
@@ -60,7 +62,7 @@ export const provisioningModule: HubModule = {
       const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
       const { logs = [], config, ...health } = b;
-      await store.health.record(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
+      await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
       const desired = await desiredConfig.get(d.orgId, d.id);
       const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null } };
       if (desired && desired.version !== (config?.applied ?? null)) res.config.body = desired.body;
