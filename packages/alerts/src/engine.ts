@@ -1,0 +1,199 @@
+import type Database from 'better-sqlite3';
+import { silentLogger, type Logger, type Point } from '@outpost/contract';
+import { alarmLogExecutor } from './actions/alarm-log.js';
+import { DeliveryLog } from './actions/delivery-log.js';
+import { commandExecutor, modbusExecutor, mqttExecutor, webhookExecutor, type Executor, type MqttPublish } from './actions/executors.js';
+import { ActionGate } from './actions/limiter.js';
+import { ActionQueue, type ActionStats, type RetryPolicy } from './actions/runner.js';
+import type { ActionSpec } from './actions/spec.js';
+import { AlertStore, type AlertChange, type AlertQuery, type AlertRecord } from './lifecycle/alert-store.js';
+import { compileRule, type CompiledRule } from './rules/rule.js';
+import { invalid } from './rules/spec-errors.js';
+import type { Transition } from './types.js';
+
+export interface AlertEngineOptions {
+  /** The gateway SQLite (migration 5 applied): GatewayStore.db. */
+  db: Database.Database;
+  /** Rule specs from `gateway.alerts.rules`; errors name `<rulesPath>[i]`. */
+  rules: readonly unknown[];
+  rulesPath?: string;
+  now?: () => number;
+  logger?: Logger;
+  mqttPublish?: MqttPublish;
+  allowedCommands?: readonly string[];
+  /** Every batch of lifecycle changes (the gateway enqueues them to the uplink as critical). */
+  onChanges?: (changes: readonly AlertChange[]) => void;
+  retry?: Partial<RetryPolicy>;
+  maxPendingPerAction?: number;
+}
+
+interface RuleRuntime { rule: CompiledRule; gate: ActionGate; actions: { spec: ActionSpec; queue: ActionQueue }[] }
+
+/**
+ * Evaluates edge rules on committed points, keeps the alert lifecycle in SQLite and runs actions.
+ * `process` is synchronous: evaluation, one transaction for the batch's lifecycle changes, then
+ * actions are queued (never awaited), so a slow action cannot delay the next batch.
+ */
+export class AlertEngine {
+  readonly store: AlertStore;
+  readonly deliveries: DeliveryLog;
+  private readonly byMetric = new Map<string, RuleRuntime[]>();
+  private readonly runtimes: RuleRuntime[] = [];
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private counters = { points: 0, transitions: 0, changes: 0, evalErrors: 0 };
+  readonly cloudRules: string[] = [];
+
+  constructor(private readonly opts: AlertEngineOptions) {
+    this.now = opts.now ?? Date.now;
+    this.logger = opts.logger ?? silentLogger;
+    this.store = new AlertStore(opts.db);
+    this.deliveries = new DeliveryLog(opts.db);
+    const path = opts.rulesPath ?? 'gateway.alerts.rules';
+    const ids = new Set<string>();
+    const retry: RetryPolicy = { maxAttempts: 5, baseMs: 500, maxMs: 60_000, ...opts.retry };
+    const t0 = this.now();
+    opts.rules.forEach((raw, i) => {
+      const rp = `${path}[${i}]`;
+      const enabled = (raw as { enabled?: unknown } | null)?.enabled !== false;
+      const rule = compileRule(raw, rp, t0);
+      if (ids.has(rule.id)) throw invalid(`${rp}.id`, `duplicate rule id ${JSON.stringify(rule.id)}`);
+      ids.add(rule.id);
+      if (!enabled) return;
+      if (rule.location === 'cloud') { this.cloudRules.push(rule.id); return; }
+      const actions = rule.actions.map((spec, j) => {
+        if (spec.type === 'command' && !(opts.allowedCommands ?? []).includes(spec.command)) {
+          throw invalid(`${rp}.actions[${j}].command`, `${JSON.stringify(spec.command)} is not in gateway.alerts.allowedCommands`);
+        }
+        const exec = this.executor(spec);
+        const policy = spec.type === 'webhook' ? { ...retry, maxAttempts: spec.maxAttempts } : retry;
+        return { spec, queue: new ActionQueue(rule.id, spec.type, exec, policy, this.deliveries, this.logger, this.now, opts.maxPendingPerAction) };
+      });
+      const rt: RuleRuntime = { rule, gate: new ActionGate(rule.limits, t0), actions };
+      this.runtimes.push(rt);
+      for (const m of rule.evaluator.metrics) {
+        const list = this.byMetric.get(m) ?? [];
+        list.push(rt);
+        this.byMetric.set(m, list);
+      }
+    });
+  }
+
+  /** Evaluate a committed batch; returns the lifecycle changes it caused. */
+  process(points: readonly Point[]): AlertChange[] {
+    const now = this.now();
+    const found: [RuleRuntime, Transition][] = [];
+    for (const p of points) {
+      const rts = this.byMetric.get(p.metric);
+      if (!rts) continue;
+      this.counters.points++;
+      for (const rt of rts) {
+        if (rt.rule.devices && !rt.rule.devices(p.device)) continue;
+        try {
+          const ts = rt.rule.evaluator.onPoint(p, now);
+          if (ts) for (const t of ts) found.push([rt, t]);
+        } catch (e) {
+          this.counters.evalErrors++;
+          this.logger.error({ err: e, rule: rt.rule.id }, `alert rule ${rt.rule.id} failed on a point`);
+        }
+      }
+    }
+    return this.apply(found, now);
+  }
+
+  /** Time-driven checks (missing data, for-durations, dwell); called every tickMs by start(). */
+  tick(): AlertChange[] {
+    const now = this.now();
+    const found: [RuleRuntime, Transition][] = [];
+    for (const rt of this.runtimes) for (const t of rt.rule.evaluator.onTick?.(now) ?? []) found.push([rt, t]);
+    return this.apply(found, now);
+  }
+
+  acknowledge(id: number, by: string): AlertChange {
+    const c = this.store.acknowledge(id, by, this.now());
+    this.dispatch([c]);
+    return c;
+  }
+
+  clear(id: number, message: string): AlertChange {
+    const c = this.store.clear(id, message, this.now());
+    this.dispatch([c]);
+    return c;
+  }
+
+  query(q?: AlertQuery): AlertRecord[] {
+    return this.store.query(q);
+  }
+
+  start(tickMs = 1000): void {
+    this.timer ??= setInterval(() => { try { this.tick(); } catch (e) { this.logger.error({ err: e }, 'alert tick failed'); } }, tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const rt of this.runtimes) for (const a of rt.actions) a.queue.close();
+  }
+
+  /** True when no action has queued or in-flight work. */
+  idle(): boolean {
+    return this.runtimes.every((rt) => rt.actions.every((a) => a.queue.idle()));
+  }
+
+  stats(): { rules: number; cloudRules: number; points: number; transitions: number; changes: number; evalErrors: number; open: number; suppressed: { rate: number; duplicate: number }; actions: ActionStats } {
+    const actions: ActionStats = { ok: 0, failed: 0, retries: 0, dropped: 0, pending: 0 };
+    let rate = 0;
+    let duplicate = 0;
+    for (const rt of this.runtimes) {
+      rate += rt.gate.suppressedRate;
+      duplicate += rt.gate.suppressedDuplicate;
+      for (const a of rt.actions) for (const k of Object.keys(actions) as (keyof ActionStats)[]) actions[k] += a.queue.stats[k];
+    }
+    return { rules: this.runtimes.length, cloudRules: this.cloudRules.length, ...this.counters, open: this.store.query({ state: 'open', limit: 10_000 }).length, suppressed: { rate, duplicate }, actions };
+  }
+
+  private apply(found: [RuleRuntime, Transition][], now: number): AlertChange[] {
+    if (found.length === 0) return [];
+    this.counters.transitions += found.length;
+    const changes: AlertChange[] = [];
+    const owners = new Map<AlertChange, RuleRuntime>();
+    this.store.transaction(() => {
+      for (const [rt, t] of found) {
+        const c = t.type === 'raise'
+          ? this.store.raise({ rule: rt.rule.id, key: t.key, device: t.device, severity: rt.rule.severity, message: t.message, value: t.value, points: t.points }, now)
+          : this.store.clearKey(rt.rule.id, t.key, t.message, now);
+        if (c) { changes.push(c); owners.set(c, rt); }
+      }
+    });
+    this.dispatch(changes, owners);
+    return changes;
+  }
+
+  private dispatch(changes: readonly AlertChange[], owners?: Map<AlertChange, RuleRuntime>): void {
+    if (changes.length === 0) return;
+    this.counters.changes += changes.length;
+    for (const c of changes) {
+      const rt = owners?.get(c) ?? this.runtimes.find((r) => r.rule.id === c.alert.rule);
+      if (!rt || rt.actions.length === 0) continue;
+      if (!rt.gate.admit(c.alert.key, c.change, c.at)) continue;
+      for (const a of rt.actions) if (a.spec.on.includes(c.change)) a.queue.submit(c);
+    }
+    try {
+      this.opts.onChanges?.(changes);
+    } catch (e) {
+      this.logger.error({ err: e }, 'handing alert changes to the uplink failed');
+    }
+  }
+
+  private executor(spec: ActionSpec): Executor {
+    switch (spec.type) {
+      case 'mqtt': return mqttExecutor(spec, this.opts.mqttPublish);
+      case 'webhook': return webhookExecutor(spec, this.now);
+      case 'modbus': return modbusExecutor(spec);
+      case 'command': return commandExecutor(spec, this.opts.allowedCommands ?? []);
+      case 'log': return alarmLogExecutor(this.opts.db);
+    }
+  }
+}

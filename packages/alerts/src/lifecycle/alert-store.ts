@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+import { OutpostError, type Point } from '@outpost/contract';
+import type { Severity } from '../types.js';
+
+export type AlertState = 'raised' | 'acknowledged' | 'cleared';
+
+export interface AlertRecord {
+  id: number;
+  rule: string;
+  key: string;
+  device: string;
+  severity: Severity;
+  state: AlertState;
+  message: string;
+  value: number | null;
+  points: Point[];
+  raisedAt: number;
+  ackedAt: number | null;
+  ackedBy: string | null;
+  clearedAt: number | null;
+  clearMessage: string | null;
+}
+
+/** One lifecycle change, as stored, sent to actions and enqueued for the hub. */
+export interface AlertChange { change: 'raised' | 'acknowledged' | 'cleared'; at: number; alert: AlertRecord }
+
+export interface AlertQuery { state?: AlertState | 'open'; rule?: string; device?: string; since?: number; until?: number; limit?: number }
+
+interface Row { id: number; rule: string; alert_key: string; device: string; severity: string; state: string; message: string; value: number | null; points: string; raised_at: number; acked_at: number | null; acked_by: string | null; cleared_at: number | null; clear_message: string | null }
+
+const toRecord = (r: Row): AlertRecord => ({
+  id: r.id, rule: r.rule, key: r.alert_key, device: r.device, severity: r.severity as Severity, state: r.state as AlertState,
+  message: r.message, value: r.value, points: JSON.parse(r.points) as Point[], raisedAt: r.raised_at,
+  ackedAt: r.acked_at, ackedBy: r.acked_by, clearedAt: r.cleared_at, clearMessage: r.clear_message,
+});
+
+/**
+ * Alerts in the gateway SQLite (migration 5): at most one open (raised or acknowledged) alert per
+ * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
+ * Open alerts are cached in memory, so evaluation never reads the database.
+ */
+export class AlertStore {
+  private readonly open = new Map<string, AlertRecord>();
+  private readonly ins: Database.Statement;
+  private readonly ack: Database.Statement;
+  private readonly clr: Database.Statement;
+  private readonly one: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.ins = db.prepare('INSERT INTO alerts (rule, alert_key, device, severity, state, message, value, points, raised_at) VALUES (?, ?, ?, ?, \'raised\', ?, ?, ?, ?)');
+    this.ack = db.prepare('UPDATE alerts SET state = \'acknowledged\', acked_at = ?, acked_by = ? WHERE id = ?');
+    this.clr = db.prepare('UPDATE alerts SET state = \'cleared\', cleared_at = ?, clear_message = ? WHERE id = ?');
+    this.one = db.prepare('SELECT * FROM alerts WHERE id = ?');
+    for (const r of db.prepare('SELECT * FROM alerts WHERE state != \'cleared\'').all() as Row[]) this.open.set(`${r.rule}\u0000${r.alert_key}`, toRecord(r));
+  }
+
+  isOpen(rule: string, key: string): boolean {
+    return this.open.has(`${rule}\u0000${key}`);
+  }
+
+  raise(a: { rule: string; key: string; device: string; severity: Severity; message: string; value?: number; points: readonly Point[] }, at: number): AlertChange | undefined {
+    const k = `${a.rule}\u0000${a.key}`;
+    if (this.open.has(k)) return undefined;
+    const id = Number(this.ins.run(a.rule, a.key, a.device, a.severity, a.message, a.value ?? null, JSON.stringify(a.points), at).lastInsertRowid);
+    const rec: AlertRecord = { id, rule: a.rule, key: a.key, device: a.device, severity: a.severity, state: 'raised', message: a.message, value: a.value ?? null, points: [...a.points], raisedAt: at, ackedAt: null, ackedBy: null, clearedAt: null, clearMessage: null };
+    this.open.set(k, rec);
+    return { change: 'raised', at, alert: { ...rec } };
+  }
+
+  /** Clear the open alert of a rule and key (from evaluation); undefined when none is open. */
+  clearKey(rule: string, key: string, message: string, at: number): AlertChange | undefined {
+    const rec = this.open.get(`${rule}\u0000${key}`);
+    return rec ? this.clearRecord(rec, message, at) : undefined;
+  }
+
+  acknowledge(id: number, by: string, at: number): AlertChange {
+    const rec = this.openById(id, 'acknowledge');
+    if (rec.state === 'acknowledged') throw new OutpostError('ERR_QUERY_INVALID', `alert ${id} is already acknowledged (at ${new Date(rec.ackedAt!).toISOString()} by ${rec.ackedBy})`, { id });
+    this.ack.run(at, by, id);
+    Object.assign(rec, { state: 'acknowledged', ackedAt: at, ackedBy: by });
+    return { change: 'acknowledged', at, alert: { ...rec } };
+  }
+
+  /** Manual clear (operator); evaluation may raise the same key again later. */
+  clear(id: number, message: string, at: number): AlertChange {
+    return this.clearRecord(this.openById(id, 'clear'), message, at);
+  }
+
+  get(id: number): AlertRecord | undefined {
+    const r = this.one.get(id) as Row | undefined;
+    return r ? toRecord(r) : undefined;
+  }
+
+  query(q: AlertQuery = {}): AlertRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.state === 'open') where.push('state != \'cleared\'');
+    else if (q.state) { where.push('state = ?'); args.push(q.state); }
+    if (q.rule) { where.push('rule = ?'); args.push(q.rule); }
+    if (q.device) { where.push('device = ?'); args.push(q.device); }
+    if (q.since !== undefined) { where.push('raised_at >= ?'); args.push(q.since); }
+    if (q.until !== undefined) { where.push('raised_at < ?'); args.push(q.until); }
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`;
+    return (this.db.prepare(sql).all(...args) as Row[]).map(toRecord);
+  }
+
+  /** Run several changes in one transaction (one commit per evaluated batch). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  private clearRecord(rec: AlertRecord, message: string, at: number): AlertChange {
+    this.clr.run(at, message, rec.id);
+    this.open.delete(`${rec.rule}\u0000${rec.key}`);
+    Object.assign(rec, { state: 'cleared', clearedAt: at, clearMessage: message });
+    return { change: 'cleared', at, alert: { ...rec } };
+  }
+
+  private openById(id: number, verb: string): AlertRecord {
+    for (const rec of this.open.values()) if (rec.id === id) return rec;
+    const stored = this.get(id);
+    if (!stored) throw new OutpostError('ERR_QUERY_INVALID', `alert ${id} does not exist`, { id, status: 404 });
+    throw new OutpostError('ERR_QUERY_INVALID', `cannot ${verb} alert ${id}: it was already cleared at ${new Date(stored.clearedAt!).toISOString()}`, { id });
+  }
+}
