@@ -134,6 +134,7 @@ export class DrainLoop {
         if (r.ack.result === 'duplicate') d.duplicates++;
         this.rateWindow.push({ at, points: batch.points });
         this.s.link.consecutiveFailures = 0;
+        this.backoff.reset();
         // Behind (the batch came out full): double it; bigger batches cost fewer round trips.
         if (batch.points >= this.s.batchPoints) this.s.batchPoints = Math.min(lim.maxPoints, this.s.batchPoints * 2);
         return;
@@ -184,7 +185,8 @@ export class DrainLoop {
       this.s.link.since = this.now();
       this.s.link.linkUpAt = this.now();
     }
-    this.backoff.reset();
+    // The backoff is reset by a delivered batch, not by a good probe: a hub that answers probes but
+    // fails every batch must still see growing delays.
     return true;
   }
 

@@ -98,9 +98,13 @@ export function decodePointSet(bytes: Uint8Array): Point[] {
   const msg = PointSetType.decode(bytes) as unknown as { strings: string[]; series: Array<Record<string, unknown>> };
   const strings = msg.strings;
   const out: Point[] = [];
-  for (const s of msg.series) {
-    const device = strings[(s.device as number) ?? 0]!;
-    const metric = strings[(s.metric as number) ?? 0]!;
+  for (let si = 0; si < msg.series.length; si++) {
+    const s = msg.series[si]!;
+    const device = strings[(s.device as number) ?? 0];
+    const metric = strings[(s.metric as number) ?? 0];
+    if (device === undefined || metric === undefined || ((s.unit as number) ?? 0) > strings.length || ((s.tags as number) ?? 0) > strings.length) {
+      throw new Error(`series ${si}: a string index is out of range (${strings.length} strings)`);
+    }
     const unitIdx = (s.unit as number) ?? 0;
     const tagsIdx = (s.tags as number) ?? 0;
     const unit = unitIdx > 0 ? strings[unitIdx - 1] : undefined;
@@ -112,6 +116,12 @@ export function decodePointSet(bytes: Uint8Array): Point[] {
     const flags = s.flags as number[];
     const booleans = s.booleans as boolean[];
     const texts = s.texts as string[];
+    if (decimals > MAX_DECIMALS || decimals < -1) throw new Error(`series ${si}: decimals ${decimals} out of range`);
+    const types = [0, 0, 0, 0];
+    for (let i = 0; i < tsDelta.length; i++) types[flags.length > 0 ? flags[i]! & 3 : 0]!++;
+    if ((flags.length > 0 && flags.length !== tsDelta.length) || types[0] !== (decimals >= 0 ? scaled.length : doubles.length) || types[1] !== booleans.length || types[2] !== texts.length) {
+      throw new Error(`series ${si}: value columns do not match its ${tsDelta.length} timestamps`);
+    }
     const p10 = decimals >= 0 ? POW10[decimals]! : 1;
     let ts = 0; let scaledAcc = 0; let ni = 0; let bi = 0; let ti = 0;
     for (let i = 0; i < tsDelta.length; i++) {
