@@ -5,7 +5,8 @@
 // ~35 MiB of RSS and start-up time on small gateways, and is what `outpost` runs when present.
 // Usage: node scripts/build.mjs [--check]   (--check: exit 1 if a bundle is missing or stale)
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { newestSourceMtime } from './source-mtime.mjs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -27,25 +28,13 @@ const workspaceOnly = {
   },
 };
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
-  }
-  return newest;
-}
-
 export function bundlesFresh() {
-  const src = Math.max(newestSource(join(root, 'packages')), newestSource(join(root, 'apps')));
+  const src = newestSourceMtime(root);
   return entries.every((e) => existsSync(join(root, e.out)) && statSync(join(root, e.out)).mtimeMs >= src);
 }
 
 if (process.argv.includes('--check')) {
-  const src = Math.max(newestSource(join(root, 'packages')), newestSource(join(root, 'apps')));
+  const src = newestSourceMtime(root);
   const stale = entries.filter((e) => !existsSync(join(root, e.out)) || statSync(join(root, e.out)).mtimeMs < src);
   if (stale.length) { console.error(`stale or missing bundles: ${stale.map((e) => e.out).join(', ')}; run npm run build`); process.exit(1); }
   process.exit(0);

@@ -1,28 +1,9 @@
 import type Database from 'better-sqlite3';
-import { OutpostError, type PointValue } from '@outpost/contract';
+import { OutpostError, type PointValue, type Rollup } from '@outpost/contract';
 import type { GatewayStore } from './gateway-store.js';
 
-/** One rollup bucket as the engine's rollup aggregator emits it (engine `Rollup`, structurally). */
-export interface RollupRow {
-  device: string;
-  metric: string;
-  unit?: string;
-  windowMs: number;
-  start: number;
-  end: number;
-  count: number;
-  gaps: number;
-  sum: number | null;
-  min: number | null;
-  max: number | null;
-  avg: number | null;
-  stddev: number | null;
-  first: PointValue | null;
-  last: PointValue | null;
-  firstTs: number | null;
-  lastTs: number | null;
-  revision: number;
-}
+/** One rollup bucket (the contract's `Rollup`, as the engine's rollup aggregator emits it). */
+export type RollupRow = Rollup;
 
 export interface RollupQuery {
   device?: string;
