@@ -75,8 +75,9 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
     return { version, keptState };
   };
 
-  // Pipelines from config files first (a changed file is a new version and becomes active), then
-  // whatever was active before the restart.
+  // Pipelines from config files first (content never saved before is a new version and becomes
+  // active; an unchanged file leaves an API activation or rollback in place), then whatever was
+  // active before the restart.
   for (const file of c.files) {
     const path = resolve(file);
     let doc: unknown;
@@ -86,7 +87,7 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
       throw new OutpostError('ERR_CONFIG_INVALID', `gateway.pipelines.files: cannot read pipeline document ${path}: ${(e as Error).message}`, { file: path });
     }
     try {
-      const { version, created } = versions.save(check(doc), `from ${path}`);
+      const { version, created } = versions.save(check(doc), `from ${path}`, true);
       if (created || versions.activeVersion(version.pipelineId) === null) await activate(version.pipelineId, version.version, `file ${path}`);
     } catch (e) {
       if (isOutpostError(e)) throw new OutpostError(e.code, `gateway.pipelines.files: ${path}: ${e.message}`, { file: path, ...e.details });

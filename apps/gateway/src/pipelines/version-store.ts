@@ -33,13 +33,18 @@ export class PipelineVersionStore {
 
   private get db() { return this.store.db; }
 
-  /** Save a new version; a document identical to the latest version is not saved again. */
-  save(doc: PipelineDocument, note?: string): { version: StoredVersion; created: boolean } {
+  /**
+   * Save a new version; a document identical to the latest version (or, with `matchAny`, to any
+   * version — used for config files, so an unchanged file is not a new version) is not saved again.
+   */
+  save(doc: PipelineDocument, note?: string, matchAny = false): { version: StoredVersion; created: boolean } {
     const json = canonicalJson(doc);
     const hash = createHash('sha256').update(json).digest('hex');
     return this.db.transaction(() => {
       const latest = this.latest(doc.id);
       if (latest && latest.hash === hash) return { version: latest, created: false };
+      const same = matchAny ? this.db.prepare('SELECT * FROM pipeline_versions WHERE pipeline_id = ? AND hash = ? ORDER BY version DESC LIMIT 1').get(doc.id, hash) as VersionRow | undefined : undefined;
+      if (same) return { version: toVersion(same), created: false };
       const version = (latest?.version ?? 0) + 1;
       const createdAt = this.now();
       this.db.prepare('INSERT INTO pipeline_versions (pipeline_id, version, hash, created, note, doc) VALUES (?, ?, ?, ?, ?, ?)').run(doc.id, version, hash, createdAt, note ?? null, json);
