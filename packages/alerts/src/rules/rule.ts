@@ -43,6 +43,8 @@ export function compileRule(raw: unknown, path: string, now: number): CompiledRu
   }
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) if (!COMMON.has(k)) params[k] = v;
+  // A missing-data rule also needs its device list to watch devices that never report.
+  if (spec.devices !== undefined) params.devices = spec.devices;
   const perMin = spec.actionsPerMinute ?? 60;
   const dedupe = spec.dedupeSeconds ?? 10;
   if (typeof perMin !== 'number' || !(perMin > 0)) throw invalid(`${path}.actionsPerMinute`, `must be a number > 0, got ${JSON.stringify(perMin)}`);

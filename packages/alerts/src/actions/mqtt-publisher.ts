@@ -1,0 +1,18 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttPublish } from './executors.js';
+
+/**
+ * An MQTT client for alert actions (relay and actuator topics). It reconnects by itself; while
+ * disconnected, QoS 1/2 publishes wait in mqtt.js's queue and QoS 0 fails so the action queue
+ * retries it.
+ */
+export async function connectMqttPublisher(url: string, opts: { clientId?: string; username?: string; password?: string } = {}): Promise<{ publish: MqttPublish; close(): Promise<void> }> {
+  const client: MqttClient = await mqtt.connectAsync(url, { clientId: opts.clientId, username: opts.username, password: opts.password, reconnectPeriod: 1000, connectTimeout: 5000 });
+  return {
+    publish: async (topic, payload, o) => {
+      if (o.qos === 0 && !client.connected) throw new Error(`MQTT client is not connected to ${url}`);
+      await client.publishAsync(topic, payload, { qos: o.qos, retain: o.retain });
+    },
+    close: () => client.endAsync(),
+  };
+}

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AlertEngine } from './engine.js';
+import type { AlertChange } from './lifecycle/alert-store.js';
+import { openDb, pt } from './test/support.js';
+
+const rule = { id: 'hot', kind: 'threshold', metric: 'temp', op: '>', raise: 90, clear: 80, severity: 'critical', actions: [{ type: 'log', on: ['raised', 'acknowledged', 'cleared'] }] };
+
+test('lifecycle raised → acknowledged → cleared is stored with severity, points and timestamps', async () => {
+  const { db, close } = openDb();
+  let now = 1000;
+  const seen: AlertChange[] = [];
+  const engine = new AlertEngine({ db, rules: [rule], now: () => now, onChanges: (c) => seen.push(...c) });
+  try {
+    assert.deepEqual(engine.process([pt('p1', 'temp', 95, 900), pt('p1', 'temp', 96, 950)]).map((c) => c.change), ['raised']);
+    const [a] = engine.query({ state: 'open' });
+    assert.equal(a!.severity, 'critical');
+    assert.equal(a!.raisedAt, 1000);
+    assert.deepEqual(a!.points.map((p) => p.value), [95]);
+    now = 2000;
+    engine.acknowledge(a!.id, 'operator-1');
+    assert.throws(() => engine.acknowledge(a!.id, 'x'), /already acknowledged/);
+    now = 3000;
+    assert.deepEqual(engine.process([pt('p1', 'temp', 70, 2900)]).map((c) => c.change), ['cleared']);
+    const done = engine.store.get(a!.id)!;
+    assert.deepEqual([done.state, done.ackedAt, done.ackedBy, done.clearedAt], ['cleared', 2000, 'operator-1', 3000]);
+    assert.throws(() => engine.clear(a!.id, 'again'), (e: Error & { code?: string }) => e.code === 'ERR_QUERY_INVALID' && /already cleared/.test(e.message));
+    assert.throws(() => engine.acknowledge(999, 'x'), /alert 999 does not exist/);
+    assert.deepEqual(seen.map((c) => c.change), ['raised', 'acknowledged', 'cleared']);
+    await waitIdle(engine);
+    const log = db.prepare('SELECT change FROM alarm_log ORDER BY id').pluck().all();
+    assert.deepEqual(log, ['raised', 'acknowledged', 'cleared']);
+  } finally {
+    engine.stop();
+    close();
+  }
+});
+
+test('open alerts survive a restart: a raise for an open alert is not repeated', () => {
+  const { db, close } = openDb();
+  try {
+    const e1 = new AlertEngine({ db, rules: [rule] });
+    assert.equal(e1.process([pt('p1', 'temp', 95, 1)]).length, 1);
+    e1.stop();
+    const e2 = new AlertEngine({ db, rules: [rule] });
+    // a fresh evaluator sees a raise again, but the alert is already open in SQLite
+    assert.equal(e2.process([pt('p1', 'temp', 95, 2)]).length, 0);
+    assert.equal(e2.query().length, 1);
+    e2.stop();
+  } finally {
+    close();
+  }
+});
+
+test('cloud-only rules are not evaluated on the gateway; duplicate ids and unlisted commands are config errors', () => {
+  const { db, close } = openDb();
+  try {
+    const e = new AlertEngine({ db, rules: [{ ...rule, id: 'c', location: 'cloud' }, { ...rule, id: 'b', location: 'both' }, { ...rule, id: 'off', enabled: false }] });
+    assert.deepEqual(e.process([pt('p1', 'temp', 95, 1)]).map((c) => c.alert.rule), ['b']);
+    assert.deepEqual(e.cloudRules, ['c']);
+    e.stop();
+    assert.throws(() => new AlertEngine({ db, rules: [rule, rule] }), /gateway\.alerts\.rules\[1\]\.id: duplicate rule id "hot"/);
+    assert.throws(() => new AlertEngine({ db, rules: [{ ...rule, actions: [{ type: 'command', command: '/bin/rm', args: ['-rf', '/'] }] }], allowedCommands: ['/bin/echo'] }),
+      /rules\[0\]\.actions\[0\]\.command: "\/bin\/rm" is not in gateway\.alerts\.allowedCommands/);
+  } finally {
+    close();
+  }
+});
+
+test('missing-data and for-duration rules fire from tick()', () => {
+  const { db, close } = openDb();
+  let now = 0;
+  const e = new AlertEngine({ db, now: () => now, rules: [{ id: 'gone', kind: 'missing', metric: 'temp', afterSeconds: 5, devices: ['p9'] }] });
+  try {
+    now = 4000;
+    assert.equal(e.tick().length, 0);
+    now = 6000;
+    assert.deepEqual(e.tick().map((c) => [c.change, c.alert.device]), [['raised', 'p9']]);
+    assert.deepEqual(e.process([pt('p9', 'temp', 1, 6000)]).map((c) => c.change), ['cleared']);
+  } finally {
+    e.stop();
+    close();
+  }
+});
+
+async function waitIdle(e: AlertEngine) {
+  const { waitFor } = await import('@outpost/testing');
+  await waitFor(() => e.idle(), { what: 'actions to drain' });
+}
