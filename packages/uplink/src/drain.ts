@@ -24,7 +24,7 @@ export interface DrainOptions {
 }
 
 export interface DrainStats {
-  link: { state: LinkState; since: number; lastError: string | null; lastErrorAt: number | null; consecutiveFailures: number; lastProbeAt: number | null; linkUpAt: number | null };
+  link: { state: LinkState; since: number; lastError: string | null; lastErrorAt: number | null; consecutiveFailures: number; lastProbeAt: number | null; linkUpAt: number | null; firstDeliveryAfterUpAt: number | null };
   delivered: { batches: number; points: number; wireBytes: number; duplicates: number; lastAt: number | null };
   deadLettered: number;
   batchPoints: number;
@@ -56,7 +56,7 @@ export class DrainLoop {
     this.logger = o.logger ?? silentLogger;
     this.backoff = new Backoff(o.backoff.minMs, o.backoff.maxMs, o.random);
     this.s = {
-      link: { state: 'unknown', since: this.now(), lastError: null, lastErrorAt: null, consecutiveFailures: 0, lastProbeAt: null, linkUpAt: null },
+      link: { state: 'unknown', since: this.now(), lastError: null, lastErrorAt: null, consecutiveFailures: 0, lastProbeAt: null, linkUpAt: null, firstDeliveryAfterUpAt: null },
       delivered: { batches: 0, points: 0, wireBytes: 0, duplicates: 0, lastAt: null },
       deadLettered: 0,
       batchPoints: o.batch.minPoints,
@@ -131,6 +131,7 @@ export class DrainLoop {
         const at = this.now();
         const d = this.s.delivered;
         d.batches++; d.points += batch.points; d.wireBytes += batch.body.length; d.lastAt = at;
+        this.s.link.firstDeliveryAfterUpAt ??= at;
         if (r.ack.result === 'duplicate') d.duplicates++;
         this.rateWindow.push({ at, points: batch.points });
         this.s.link.consecutiveFailures = 0;
@@ -184,6 +185,7 @@ export class DrainLoop {
       this.s.link.state = 'up';
       this.s.link.since = this.now();
       this.s.link.linkUpAt = this.now();
+      this.s.link.firstDeliveryAfterUpAt = null;
     }
     // The backoff is reset by a delivered batch, not by a good probe: a hub that answers probes but
     // fails every batch must still see growing delays.

@@ -10,6 +10,11 @@ import protobuf from 'protobufjs';
  * go stale and no generator toolchain (protobufjs-cli pulls jsdoc, uglify, …) in the repo.
  * The runtime dependency of the contract package is protobufjs alone.
  */
+// 64-bit fields decode to plain numbers, not Long objects (every value we put there is a safe
+// integer; Long objects cost a third of decode time). protobufjs keeps this in its module-level util.
+protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
+protobuf.configure();
+
 const root = protobuf.parse(readFileSync(new URL('./uplink.proto', import.meta.url), 'utf8'), { keepCase: false }).root;
 
 export const WIRE_PACKAGE = 'outpost.uplink.v1';
