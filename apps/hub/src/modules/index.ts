@@ -9,13 +9,16 @@ import { provisioningModule } from './provisioning/index.js';
 import { configsModule } from './configs/index.js';
 import { ingestModule } from './ingest/index.js';
 import { seriesModule } from './series/index.js';
+import { assignmentsModule } from './assignments/index.js';
+import { pipelinesModule } from './pipelines/index.js';
 
 /** The hub's modules, in registration order. A new feature adds a folder and one line here. */
 export const HUB_MODULES: readonly HubModule[] = [
   healthModule, infoModule,
   // Uplink batches from provisioned gateways land in the hub's storage under their organisation.
   createUplinkModule(hubUplinkDeps),
-  accountsModule, fleetModule, provisioningModule, configsModule, ingestModule, seriesModule,
+  accountsModule, fleetModule, provisioningModule, configsModule, assignmentsModule, ingestModule, seriesModule,
+  pipelinesModule,
 ];
 
 export type { HubModule, HubContext } from './types.js';
