@@ -113,6 +113,25 @@ const PipelinesSection = Section({
   testMaxPoints: Int({ minimum: 1, default: 100_000, description: 'Largest number of points `POST /v1/pipelines/test` runs (inline or replayed).' }),
 }, { description: 'Processing pipelines on the gateway (see docs/engine.md).' });
 
+// A rule's own settings depend on its kind (threshold, geofence, …); @outpost/alerts validates
+// them with errors that name the setting (`gateway.alerts.rules[2].raise`), see docs/alerts.md.
+const AlertRule = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, description: 'Rule id, unique on the gateway.' }),
+  kind: Type.String({ minLength: 1, description: 'threshold, rate, missing, pattern, geofence, anomaly, performance-ratio or string-imbalance.' }),
+}, { additionalProperties: true, description: 'One alert rule; the other settings depend on its kind (docs/alerts.md).' });
+
+const AlertsSection = Section({
+  enabled: Bool({ default: true, description: 'Evaluate `edge` and `both` rules on committed points (cloud-only rules run on the hub).' }),
+  rules: Type.Array(AlertRule, { default: [], description: 'Alert rules (see docs/alerts.md for every kind and action).' }),
+  allowedCommands: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Absolute paths of programs a `command` action may run (execFile, no shell).' }),
+  mqttUrl: Optional(Str({ minLength: 1, description: 'Broker for `mqtt` actions. Default: the gateway\'s own broker (embedded mode) or `gateway.mqtt.url` (client mode).' })),
+  tickMs: Int({ minimum: 10, default: 1000, description: 'How often missing-data, for-duration and dwell checks run.' }),
+  retryBaseMs: Int({ minimum: 1, default: 500, description: 'First retry delay of a failed action; doubles per attempt (with jitter).' }),
+  retryMaxMs: Int({ minimum: 1, default: 60_000, description: 'Longest retry delay of a failed action.' }),
+  maxAttempts: Int({ minimum: 1, default: 5, description: 'Attempts per action run (webhooks use their own `maxAttempts`).' }),
+  uplink: Bool({ default: true, description: 'Enqueue every lifecycle change as a critical `alerts` outbox item when `gateway.uplink.enabled`.' }),
+}, { description: 'Alert rules, lifecycle and actions on the gateway (see docs/alerts.md).' });
+
 export const GatewaySection = Section({
   id: Str({ minLength: 1, default: 'gw-local', description: 'Gateway id, unique within the fleet.' }),
   dataDir: Str({ minLength: 1, default: './.outpost/gateway', description: 'Folder for the gateway\'s data (database, state). Relative paths resolve against the working directory.' }),
@@ -124,5 +143,6 @@ export const GatewaySection = Section({
   uplink: UplinkSection,
   rollups: RollupsSection,
   pipelines: PipelinesSection,
+  alerts: AlertsSection,
   log: LogSection,
 }, { description: 'The gateway: ingest, validation, local store.' });
