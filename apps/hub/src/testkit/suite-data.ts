@@ -140,4 +140,28 @@ export async function dataSuite(t: TestContext, adapter: Adapter): Promise<void>
     const orgB = await f.org('Globex');
     assertError(await f.call('GET', `/v1/points?device=${d.deviceId}&metric=meter-1/kw`, { token: orgB.token }), 404, 'ERR_HUB_NOT_FOUND');
   });
+  await t.test('assignments reach the device in the heartbeat; deployment status per device; re-pointing and un-assigning roll back', async (t) => {
+    const f = await hubFixture(t, adapter);
+    if (!f) return;
+    const { token } = await f.setup();
+    const type = (await f.call('POST', '/v1/device-types', { token, body: { name: 'pump', metrics: [] } })).json;
+    const d = await device(f, token, 'hw-asg', type.id);
+    const a = await f.call('POST', '/v1/assignments', { token, body: { targetKind: 'device_type', targetId: type.id, artifactKind: 'pipeline', name: 'clean', version: '3' } });
+    assert.equal(a.status, 201, a.body);
+    const hb = await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online' } });
+    assert.deepEqual(hb.json.assignments, [{ id: a.json.id, artifactKind: 'pipeline', name: 'clean', version: '3' }]);
+    await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online', deployments: [{ assignmentId: a.json.id, status: 'failed', reason: 'signature does not verify' }] } });
+    const deps = await f.call('GET', `/v1/devices/${d.deviceId}/deployments`, { token });
+    assert.deepEqual(deps.json.items.map((x: { status: string; reason: string }) => [x.status, x.reason]), [['failed', 'signature does not verify']]);
+    const back = await f.call('POST', '/v1/assignments', { token, body: { targetKind: 'device_type', targetId: type.id, artifactKind: 'pipeline', name: 'clean', version: '2' } });
+    assert.equal(back.json.id, a.json.id, 're-pointing keeps the assignment');
+    const hb2 = await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online' } });
+    assert.equal(hb2.json.assignments[0].version, '2');
+    assert.equal((await f.call('GET', `/v1/devices/${d.deviceId}/deployments`, { token })).json.items[0].status, 'pending');
+    assertError(await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online', deployments: [{ assignmentId: a.json.id, status: 'pending' }] } }), 400, 'ERR_HUB_INVALID');
+    const other = await f.org('Globex');
+    assertError(await f.call('DELETE', `/v1/assignments/${a.json.id}`, { token: other.token }), 404, 'ERR_HUB_NOT_FOUND');
+    assert.equal((await f.call('DELETE', `/v1/assignments/${a.json.id}`, { token })).status, 204);
+    assert.deepEqual((await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online' } })).json.assignments, []);
+  });
 }

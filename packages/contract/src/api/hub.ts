@@ -33,7 +33,11 @@ export interface HeartbeatRequest {
   /** The config version the gateway runs, and the error of the last failed apply (rolled back). */
   config?: { applied: string | null; error?: string | null };
   logs?: DeviceLogLine[];
+  /** Progress of assigned versions: deployed (verified, installed), active (running) or failed (with the reason). */
+  deployments?: Array<{ assignmentId: string; status: 'deployed' | 'active' | 'failed'; reason?: string | null }>;
 }
+
+export interface AssignedVersion { id: string; artifactKind: 'pipeline' | 'rule' | 'processor' | 'model'; name: string; version: string }
 
 export interface HeartbeatResponse {
   deviceId: string;
@@ -42,4 +46,6 @@ export interface HeartbeatResponse {
   deviceToken?: DeviceTokenGrant;
   /** What to converge to. `body` only when `version` differs from what the gateway reported. */
   config: { version: string | null; body?: Record<string, unknown> };
+  /** Pipeline, rule, processor (later model) versions to run; the device's own override its type's. */
+  assignments: AssignedVersion[];
 }

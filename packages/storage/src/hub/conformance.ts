@@ -213,4 +213,26 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     const hourly = await s.series.rollups('org-a', { deviceId: 'gw1', metric: 'pump/flow', from: T0 - 3_600_000, to: T0 + 3_600_000, bucketMs: 3_600_000 });
     assert.equal(hourly.reduce((n, r) => n + r.count, 0), 1, 'a duplicate does not count twice in rollups');
   });
+  await withStore('assignments: type and device level, device overrides, re-pointing resets deployments, reports per device, org-scoped', async (s) => {
+    const { a, b } = await twoOrgs(s);
+    await s.fleet.createDeviceType(a, { id: 'ty', name: 'pump', metrics: [] }, T0);
+    const d = await registered(s, a, 'hw-as', 'ty');
+    const pipe = await s.assignments.assign(a, { id: 'as1', targetKind: 'device_type', targetId: 'ty', artifactKind: 'pipeline', name: 'clean', version: '3' }, T0);
+    await s.assignments.assign(a, { id: 'as2', targetKind: 'device_type', targetId: 'ty', artifactKind: 'rule', name: 'hot', version: '1' }, T0);
+    await s.assignments.assign(a, { id: 'as3', targetKind: 'device', targetId: d.id, artifactKind: 'rule', name: 'hot', version: '2' }, T0);
+    const eff = await s.assignments.forDevice('org-a', d.id);
+    assert.deepEqual(eff.map((x) => [x.artifactKind, x.name, x.version, x.status]).sort(), [['pipeline', 'clean', '3', 'pending'], ['rule', 'hot', '2', 'pending']]);
+    assert.equal(await s.assignments.report('org-a', d.id, [{ assignmentId: 'as1', status: 'failed', reason: 'bad signature' }, { assignmentId: 'as2', status: 'active' }, { assignmentId: 'as3', status: 'active' }], T0 + 1), 2, 'the overridden type rule is not applicable');
+    const after = await s.assignments.forDevice('org-a', d.id);
+    assert.deepEqual(after.find((x) => x.id === 'as1')?.reason, 'bad signature');
+    const repointed = await s.assignments.assign(a, { id: 'ignored', targetKind: 'device_type', targetId: 'ty', artifactKind: 'pipeline', name: 'clean', version: '2' }, T0 + 2);
+    assert.deepEqual([repointed.id, repointed.version], [pipe.id, '2']);
+    assert.equal((await s.assignments.forDevice('org-a', d.id)).find((x) => x.id === 'as1')?.status, 'pending', 're-pointing resets the deployment');
+    await s.assignments.unassign(a, 'as3', T0 + 3);
+    assert.equal((await s.assignments.forDevice('org-a', d.id)).find((x) => x.name === 'hot')?.version, '1', 'un-assigning falls back to the type version');
+    await rejectsWith(s.assignments.unassign(b, 'as1', T0), 'ERR_HUB_NOT_FOUND');
+    await rejectsWith(s.assignments.assign(b, { id: 'x', targetKind: 'device', targetId: d.id, artifactKind: 'rule', name: 'r', version: '1' }, T0), 'ERR_HUB_NOT_FOUND');
+    assert.deepEqual(await s.assignments.list('org-b', {}), []);
+    assert.deepEqual((await s.audit('org-a', { entity: 'assignment' })).map((e) => e.action), ['unassign', 'repoint', 'assign', 'assign', 'assign']);
+  });
 }

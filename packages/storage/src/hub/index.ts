@@ -8,3 +8,4 @@ export type { HeartbeatRecord, HeartbeatInput, DeviceLog, RangeQuery } from './h
 export { mergeConfig, type ConfigTarget, type ConfigVersion, type EffectiveConfig } from './configs.js';
 export type { HubPoint, IngestBatch, BatchStatus, RollupRow } from './timeseries.js';
 export type { UplinkCommit } from './uplink.js';
+export type { Assignment, ArtifactKind, Deployment, DeploymentStatus } from './assignments.js';

@@ -7,6 +7,7 @@ import { HealthRepo } from './health.js';
 import { ConfigRepo } from './configs.js';
 import { TimeSeriesRepo } from './timeseries.js';
 import { UplinkRepo } from './uplink.js';
+import { AssignmentRepo } from './assignments.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
 
 /**
@@ -20,6 +21,7 @@ export class HubStore {
   readonly configs: ConfigRepo;
   readonly series: TimeSeriesRepo;
   readonly uplink: UplinkRepo;
+  readonly assignments: AssignmentRepo;
   readonly dialect: HubDialect;
 
   private constructor(private readonly handle: HubDb) {
@@ -30,6 +32,7 @@ export class HubStore {
     this.configs = new ConfigRepo(handle.db);
     this.series = new TimeSeriesRepo(handle.db, handle);
     this.uplink = new UplinkRepo(handle.db, handle);
+    this.assignments = new AssignmentRepo(handle.db);
   }
 
   /** Open and migrate (migrations run on every start; they are idempotent). */

@@ -18,6 +18,11 @@ export const HeartbeatBody = Obj({
     applied: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
     error: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
   })),
+  deployments: Type.Optional(Type.Array(Obj({
+    assignmentId: Type.String({ minLength: 1, maxLength: 200 }),
+    status: Type.Unsafe<'deployed' | 'active' | 'failed'>({ type: 'string', enum: ['deployed', 'active', 'failed'] }),
+    reason: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
+  }), { maxItems: 500 })),
   logs: Type.Optional(Type.Array(Obj({
     at: Type.Integer({ minimum: 0 }),
     level: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),

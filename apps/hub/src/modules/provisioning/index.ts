@@ -61,10 +61,12 @@ export const provisioningModule: HubModule = {
       if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
       const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
-      const { logs = [], config, ...health } = b;
+      const { logs = [], config, deployments = [], ...health } = b;
       await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
-      const desired = await desiredConfig.get(d.orgId, d.id);
-      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null } };
+      if (deployments.length) await store.assignments.report(d.orgId, d.id, deployments, at);
+      const want = await desiredConfig.get(d.orgId, d.id);
+      const desired = want.config;
+      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null }, assignments: want.assignments };
       if (desired && desired.version !== (config?.applied ?? null)) res.config.body = desired.body;
       // Renew past half-life, so a gateway that beats regularly never needs its credential again.
       if (p.tokenExpiresAt !== undefined && p.tokenExpiresAt - at < ttlMs / 2) res.deviceToken = grant(d.id, d.orgId);
