@@ -4,6 +4,7 @@ import { configSource, loadCliConfig, withConfigOptions, type ConfigFlags } from
 import { createLogger } from '../logger.js';
 import { loadStartGateway } from '../services.js';
 import { gatewayQueryCommand } from './gateway-query.js';
+import { gatewayUplinkStatusCommand } from './gateway-uplink-status.js';
 
 export const gatewayCommand: CliCommand = {
   name: 'gateway',
@@ -11,6 +12,7 @@ export const gatewayCommand: CliCommand = {
     withConfigOptions(new Command('gateway'))
       .description('Run the gateway (MQTT, HTTP and Modbus ingest into the local store) until Ctrl-C; configured ports that are taken fail (exit 3)')
       .addCommand(gatewayQueryCommand(io))
+      .addCommand(gatewayUplinkStatusCommand(io))
       .action(async (flags: ConfigFlags) => {
         const config = loadCliConfig(flags, io);
         const startGateway = await loadStartGateway();
