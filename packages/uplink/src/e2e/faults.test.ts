@@ -130,3 +130,29 @@ test('a batch the hub rejects as invalid goes to the dead-letter table with the 
   assert.equal(up.status().drops.normal.rejected.items, 1);
   assert.equal(hubPoints(hubDb).total, ingested());
 });
+
+test('a bandwidth cap holds the drain to the configured bytes per second, and the buffer status reaches the hub with the batches', { timeout: 30_000 }, async (t) => {
+  const RATE = 8000;
+  const { up, ingest, drained, ingested, hubDb } = await rig(t, { rateLimitBytesPerS: RATE, batch: { minPoints: 200, maxPoints: 200, lingerMs: 0 } });
+  await ingest(200);
+  await drained();
+  const before = up.status().delivered;
+  const t0 = Date.now();
+  for (let i = 0; i < 10; i++) await ingest(200);
+  await drained();
+  const elapsed = (Date.now() - t0) / 1000;
+  const s = up.status();
+  const bytes = s.delivered.wireBytes - before.wireBytes;
+  assert.ok(s.delivered.batches - before.batches >= 5, `${s.delivered.batches - before.batches} batches`);
+  // The pause follows each batch, so all but the last batch's bytes were paced.
+  const lastBatch = bytes / (s.delivered.batches - before.batches);
+  assert.ok(elapsed >= ((bytes - 2 * lastBatch) / RATE) * 0.9, `${bytes} bytes in ${elapsed} s at a cap of ${RATE} B/s`);
+  assert.equal(hubPoints(hubDb).total, ingested());
+  const db = new Database(hubDb, { readonly: true });
+  const row = db.prepare('SELECT status FROM uplink_gateway_status WHERE gateway = ?').get(GATEWAY_ID) as { status: string } | undefined;
+  db.close();
+  assert.ok(row, 'the hub keeps the latest buffer status');
+  const reported = JSON.parse(row.status) as { capacityBytes: number; classes: Array<{ class: string }> };
+  assert.equal(reported.capacityBytes, up.status().capacity.maxBytes);
+  assert.deepEqual(reported.classes.map((c) => c.class), ['critical', 'high', 'normal', 'low']);
+});
