@@ -9,6 +9,8 @@ import { provisioningModule } from './provisioning/index.js';
 import { configsModule } from './configs/index.js';
 import { ingestModule } from './ingest/index.js';
 import { seriesModule } from './series/index.js';
+import { trainingModule } from './training/index.js';
+import { anomaliesModule } from './anomalies/index.js';
 import { assignmentsModule } from './assignments/index.js';
 import { pipelinesModule } from './pipelines/index.js';
 
@@ -18,6 +20,7 @@ export const HUB_MODULES: readonly HubModule[] = [
   // Uplink batches from provisioned gateways land in the hub's storage under their organisation.
   createUplinkModule(hubUplinkDeps),
   accountsModule, fleetModule, provisioningModule, configsModule, assignmentsModule, ingestModule, seriesModule,
+  trainingModule, anomaliesModule,
   pipelinesModule,
 ];
 
