@@ -44,7 +44,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: { pipelines: 
     const wrapped = 'pipeline' in body;
     const doc = wrapped ? body.pipeline : body;
     const note = wrapped && typeof body.note === 'string' ? body.note : undefined;
-    const { version, created } = pipelines.save(doc, note);
+    const { version, created } = await pipelines.save(doc, note);
     const activated = wrapped && body.activate === true ? await pipelines.activate(version.pipelineId, version.version) : undefined;
     return reply.code(created ? 201 : 200).send({
       pipelineId: version.pipelineId, version: version.version, hash: version.hash, createdAt: version.createdAt, created,
@@ -84,6 +84,6 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: { pipelines: 
     const points = replay
       ? deps.store.queryPoints({ device: replay.device, metric: replay.metric, from: replay.from, to: replay.to, limit: deps.testMaxPoints, order: 'asc' })
       : (t.points as never[]);
-    return runPipelineTest(t, points, { scriptRunner: pipelines.testOptions.scriptRunner });
+    return runPipelineTest(t, points, pipelines.testOptions);
   });
 }

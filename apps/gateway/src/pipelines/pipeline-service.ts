@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { OutpostError, isOutpostError, type Logger, type Point } from '@outpost/contract';
 import type { GatewayConfig } from '@outpost/config';
-import { LivePipeline, checkPipeline, pipelineError, type CompileOptions, type EngineHost, type PipelineDocument } from '@outpost/engine';
+import { LivePipeline, checkPipeline, compilePipelineAsync, pipelineError, type CompileOptions, type EngineHost, type PipelineDocument } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
 import { createEngineScriptRunner } from '@outpost/sandbox';
 import type { GatewayStore } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
+import { createFileModelRunner } from './model-runner.js';
 import { createGatewaySinks, type GatewaySinkDeps, type GatewaySinks } from './sinks.js';
 import { PipelineVersionStore, type StoredVersion } from './version-store.js';
 
@@ -18,9 +19,9 @@ export interface PipelineServiceStats {
 export interface PipelineService {
   readonly versions: PipelineVersionStore;
   /** Compile options for tests and checks (same operators and runners as live, no sinks). */
-  readonly testOptions: Pick<CompileOptions, 'operators'> & { scriptRunner: EngineHost['scriptRunner'] };
+  readonly testOptions: Pick<CompileOptions, 'operators'> & Pick<EngineHost, 'scriptRunner' | 'modelRunner'>;
   /** Validate and save a new version (400 with every problem and its node id when it does not compile here). */
-  save(doc: unknown, note?: string): { version: StoredVersion; created: boolean };
+  save(doc: unknown, note?: string): Promise<{ version: StoredVersion; created: boolean }>;
   /** Make `version` the running one: hot swap when the pipeline runs (windows of unchanged nodes kept), else start it. */
   activate(pipelineId: string, version: number, reason?: string): Promise<{ version: number; keptState: string[] }>;
   /** Re-point to the version active before (or `toVersion`). */
@@ -50,13 +51,17 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   const versions = new PipelineVersionStore(store, deps.now);
   const sinks = createGatewaySinks({ store, rollups: deps.rollups, uplink: deps.uplink, mqttBroker: deps.mqttBroker, webhookTimeoutMs: c.webhookTimeoutMs, logger: deps.logger, now: deps.now });
   const scriptRunner = createEngineScriptRunner();
-  const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };
+  const modelRunner = createFileModelRunner(resolve(c.modelsDir ?? join(config.dataDir, 'models')), c.maxKeysPerNode);
+  const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, modelRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };
   const compileOpts: CompileOptions = { operators: builtinOperators, host };
   const running = new Map<string, { live: LivePipeline; version: number; batches: number; points: number; errors: number }>();
 
-  const check = (doc: unknown) => {
+  // Full compile, async setup included (a script that does not start, a model artifact that is
+  // missing), so a saved version is one that can run here; then the instances are let go.
+  const check = async (doc: unknown) => {
     const issues = checkPipeline(doc, compileOpts);
     if (issues.length > 0) throw pipelineError(doc, issues);
+    (await compilePipelineAsync(doc, compileOpts)).dispose();
     return doc as PipelineDocument;
   };
 
@@ -87,7 +92,7 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
       throw new OutpostError('ERR_CONFIG_INVALID', `gateway.pipelines.files: cannot read pipeline document ${path}: ${(e as Error).message}`, { file: path });
     }
     try {
-      const { version, created } = versions.save(check(doc), `from ${path}`, true);
+      const { version, created } = versions.save(await check(doc), `from ${path}`, true);
       if (created || versions.activeVersion(version.pipelineId) === null) await activate(version.pipelineId, version.version, `file ${path}`);
     } catch (e) {
       if (isOutpostError(e)) throw new OutpostError(e.code, `gateway.pipelines.files: ${path}: ${e.message}`, { file: path, ...e.details });
@@ -110,8 +115,8 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
 
   return {
     versions,
-    testOptions: { operators: builtinOperators, scriptRunner },
-    save: (doc, note) => versions.save(check(doc), note),
+    testOptions: { operators: builtinOperators, scriptRunner, modelRunner },
+    save: async (doc, note) => versions.save(await check(doc), note),
     activate,
     async rollback(pipelineId, toVersion) {
       const target = toVersion ?? versions.previousVersion(pipelineId);

@@ -1,5 +1,5 @@
 import { OutpostError, type Point } from '@outpost/contract';
-import { diffPipelines, pipelineError, testPipeline, type PipelineDiff, type ScriptRunner, type TestResult } from '@outpost/engine';
+import { diffPipelines, pipelineError, testPipeline, type ModelRunner, type PipelineDiff, type ScriptRunner, type TestResult } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
 
 /** Body of `POST /v1/pipelines/test` (gateway and hub). */
@@ -70,11 +70,12 @@ export function parseTestRequest(body: unknown, maxPoints: number): { req: Pipel
  * `details.issues` lists every problem with its node id (for a diff, the `diff` document's
  * issues say `which: 'diff'`).
  */
-export async function runPipelineTest(req: PipelineTestRequest, points: readonly Point[], opts: { scriptRunner?: ScriptRunner | undefined } = {}): Promise<PipelineTestResponse> {
+export async function runPipelineTest(req: PipelineTestRequest, points: readonly Point[], opts: { scriptRunner?: ScriptRunner | undefined; modelRunner?: ModelRunner | undefined } = {}): Promise<PipelineTestResponse> {
   const o = req.options ?? {};
   const testOpts = {
     operators: builtinOperators,
     ...(opts.scriptRunner ? { scriptRunner: opts.scriptRunner } : {}),
+    ...(opts.modelRunner ? { modelRunner: opts.modelRunner } : {}),
     ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
     ...(o.flush !== undefined ? { flush: o.flush } : {}),
     ...(o.maxItemsPerPort !== undefined ? { maxItemsPerPort: o.maxItemsPerPort } : {}),

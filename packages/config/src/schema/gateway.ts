@@ -111,6 +111,7 @@ const PipelinesSection = Section({
   maxKeysPerNode: Int({ minimum: 1, default: 100_000, description: 'Cap on keys any stateful node holds (bounded memory).' }),
   webhookTimeoutMs: Int({ minimum: 100, default: 10_000, description: 'Timeout of one webhook POST from a pipeline.' }),
   testMaxPoints: Int({ minimum: 1, default: 100_000, description: 'Largest number of points `POST /v1/pipelines/test` runs (inline or replayed).' }),
+  modelsDir: Optional(Str({ minLength: 1, description: 'Folder of model artifacts for `model` nodes, one file `<modelId>@<version>.json` each. Default: `<gateway.dataDir>/models`.' })),
 }, { description: 'Processing pipelines on the gateway (see docs/engine.md).' });
 
 // A rule's own settings depend on its kind (threshold, geofence, …); @outpost/alerts validates
