@@ -11,6 +11,8 @@ import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
 import { registerUplinkRoutes, uplinkFromConfig } from './uplink-wiring.js';
 import type { Uplink, UplinkStatus } from '@outpost/uplink';
 import { startProcessing, type Processing } from './pipelines/processing.js';
+import { startGatewayAlerts, type GatewayAlerts } from './alerts/wiring.js';
+import { registerAlertRoutes } from './alerts/routes.js';
 
 export interface StartGatewayOptions {
   logger?: Logger;
@@ -99,17 +101,21 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
 
   // Rollups and pipelines (apps/gateway/src/pipelines): fed with committed points; stopped after ingest.
   let processing: Processing | undefined;
+  let alerts: GatewayAlerts | undefined; // apps/gateway/src/alerts: rules on committed points
   const stopAll = async () => {
     for (const s of sources.reverse()) await s.stop().catch((e: unknown) => logger.error({ err: e }, `stopping ${s.name} failed`));
     await http.close().catch(() => undefined);
     retention.stop();
     await ingestor.close();
     await processing?.stop().catch((e: unknown) => logger.error({ err: e }, 'stopping processing failed'));
+    await alerts?.stop();
     await uplink?.stop();
     store.close();
   };
 
   try {
+    alerts = startGatewayAlerts({ config, store, ingestor, uplink, logger, now });
+    registerAlertRoutes(http, alerts);
     processing = await startProcessing(config, { store, ingestor, uplink, http, logger, now, mqttBroker: () => (addresses.mqtt ? { url: addresses.mqtt, username: config.mqtt.username, password: config.mqtt.password } : undefined) });
     if (config.mqtt.mode === 'embedded') {
       const tls = config.mqtt.tls;
@@ -141,6 +147,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
       await modbus.start();
       sources.push(modbus);
     }
+    await alerts?.connect(addresses.mqtt);
     addresses.http = await listenWithFallback(http, config.http.host, config.http.port, opts.fallbackToFreePorts);
   } catch (e) {
     await stopAll();

@@ -116,10 +116,10 @@ const PipelinesSection = Section({
 
 // A rule's own settings depend on its kind (threshold, geofence, …); @outpost/alerts validates
 // them with errors that name the setting (`gateway.alerts.rules[2].raise`), see docs/alerts.md.
-const AlertRule = Type.Object({
+const AlertRule = Type.Unsafe<{ id: string; kind: string; [setting: string]: unknown }>(Type.Object({
   id: Type.String({ minLength: 1, maxLength: 100, description: 'Rule id, unique on the gateway.' }),
   kind: Type.String({ minLength: 1, description: 'threshold, rate, missing, pattern, geofence, anomaly, performance-ratio or string-imbalance.' }),
-}, { additionalProperties: true, description: 'One alert rule; the other settings depend on its kind (docs/alerts.md).' });
+}, { additionalProperties: true, description: 'One alert rule; the other settings depend on its kind (docs/alerts.md).' }));
 
 const AlertsSection = Section({
   enabled: Bool({ default: true, description: 'Evaluate `edge` and `both` rules on committed points (cloud-only rules run on the hub).' }),

@@ -1,0 +1,64 @@
+import type { Logger } from '@outpost/contract';
+import type { GatewayConfig } from '@outpost/config';
+import type { GatewayIngestor } from '@outpost/ingest';
+import type { GatewayStore } from '@outpost/storage';
+import type { Uplink } from '@outpost/uplink';
+import { AlertEngine, changePayload, type MqttPublish } from '@outpost/alerts';
+import { connectMqttPublisher } from '@outpost/alerts/actions/mqtt-publisher';
+
+export interface GatewayAlerts {
+  engine: AlertEngine;
+  /** Connect the MQTT client of `mqtt` actions once the gateway's broker listens. */
+  connect(brokerUrl: string | undefined): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Alert rules on the gateway: evaluated synchronously on every committed batch (so an alert is
+ * raised within the commit's own tick), lifecycle changes enqueued to the uplink as one critical
+ * `alerts` item per batch. Undefined when `gateway.alerts.enabled` is false.
+ */
+export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewayStore; ingestor: Pick<GatewayIngestor, 'onCommitted'>; uplink?: Uplink; logger: Logger; now: () => number }): GatewayAlerts | undefined {
+  const a = o.config.alerts;
+  if (!a.enabled) return undefined;
+  let publisher: Awaited<ReturnType<typeof connectMqttPublisher>> | undefined;
+  let ready: Promise<void> | undefined;
+  const publish: MqttPublish = async (topic, payload, opts) => {
+    if (ready) await ready;
+    if (!publisher) throw new Error('no MQTT broker for alert actions (set gateway.alerts.mqttUrl or run the gateway with MQTT)');
+    await publisher.publish(topic, payload, opts);
+  };
+  const uplink = a.uplink ? o.uplink : undefined;
+  const engine = new AlertEngine({
+    db: o.store.db, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
+    allowedCommands: a.allowedCommands,
+    retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs, maxAttempts: a.maxAttempts },
+    onChanges: uplink ? (changes) => { uplink.enqueue('critical', 'alerts', { gateway: o.config.id, changes: changes.map(changePayload) }); } : undefined,
+  });
+  const off = o.ingestor.onCommitted((points) => {
+    try {
+      engine.process(points);
+    } catch (e) {
+      o.logger.error({ err: e }, 'alert evaluation failed on a committed batch');
+    }
+  });
+  engine.start(a.tickMs);
+  if (engine.cloudRules.length > 0) o.logger.info({ rules: engine.cloudRules }, `${engine.cloudRules.length} cloud-only alert rules are left to the hub`);
+  return {
+    engine,
+    async connect(brokerUrl) {
+      const url = a.mqttUrl ?? brokerUrl;
+      if (!url) return;
+      ready = connectMqttPublisher(url, { clientId: `outpost-alerts-${o.config.id}`, username: o.config.mqtt.username, password: o.config.mqtt.password })
+        .then((p) => { publisher = p; })
+        .catch((e: unknown) => { o.logger.error({ err: e, url }, 'alert actions cannot reach the MQTT broker'); })
+        .finally(() => { ready = undefined; });
+      await ready;
+    },
+    async stop() {
+      off();
+      engine.stop();
+      await publisher?.close().catch(() => undefined);
+    },
+  };
+}
