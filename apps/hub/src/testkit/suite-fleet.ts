@@ -98,6 +98,13 @@ export async function fleetSuite(t: TestContext, adapter: Adapter): Promise<void
       assertError(await f.call('GET', `/v1/points?device=${e}&metric=${e}`, { token }), 404, 'ERR_HUB_NOT_FOUND');
       assertError(await f.call('GET', `/v1/devices?sort=${e}`, { token }), 400, 'ERR_HUB_INVALID');
     }
+    for (const bad of inj) {
+      const audit = await f.call('GET', `/v1/audit?entity=${encodeURIComponent(bad)}`, { token });
+      assert.deepEqual([audit.status, audit.json.items], [200, []], 'audit filter');
+      assertError(await f.call('GET', `/v1/ingest/batches/${encodeURIComponent(bad)}`, { token }), 404, 'ERR_HUB_NOT_FOUND');
+      assertError(await f.call('GET', `/v1/assignments?targetKind=${encodeURIComponent(bad)}`, { token }), 400, 'ERR_HUB_INVALID');
+      assert.deepEqual((await f.call('GET', `/v1/assignments?targetId=${encodeURIComponent(bad)}`, { token })).json.items, []);
+    }
     assert.equal((await list('')).total, 7, 'devices intact');
     assertError(await f.call('GET', '/v1/devices?limit=100000', { token }), 400, 'ERR_HUB_INVALID');
   });
