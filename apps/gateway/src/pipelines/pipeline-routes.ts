@@ -57,6 +57,20 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: { pipelines: 
     return { pipelines: pipelines.versions.list().map((p) => ({ ...p, running: live.active[p.id] ?? null })), sinks: live.sinks };
   });
 
+  const limitQuery = { type: 'object', additionalProperties: false, properties: { table: { type: 'string', minLength: 1, maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 } } } as const;
+  app.get('/v1/pipelines/outputs', { schema: { tags, summary: 'Newest items written by store nodes to tables other than points/rollups', querystring: limitQuery } }, async (req) => {
+    const q = req.query as { table?: string; limit: number };
+    const rows = deps.store.db.prepare('SELECT id, at, pipeline_id AS pipelineId, node_id AS nodeId, table_name AS "table", item FROM pipeline_outputs WHERE (@table IS NULL OR table_name = @table) ORDER BY id DESC LIMIT @limit')
+      .all({ table: q.table ?? null, limit: q.limit }) as Array<{ item: string }>;
+    return { outputs: rows.map((r) => ({ ...r, item: JSON.parse(r.item) as unknown })) };
+  });
+
+  app.get('/v1/pipelines/alerts', { schema: { tags, summary: 'Newest events raised by alert nodes (kept locally and logged)', querystring: { type: 'object', additionalProperties: false, properties: { limit: limitQuery.properties.limit } } } }, async (req) => {
+    const q = req.query as { limit: number };
+    const rows = deps.store.db.prepare('SELECT id, at, pipeline_id AS pipelineId, node_id AS nodeId, rule, severity, message, ts, item FROM pipeline_alerts ORDER BY id DESC LIMIT ?').all(q.limit) as Array<{ item: string }>;
+    return { alerts: rows.map((r) => ({ ...r, item: JSON.parse(r.item) as unknown })) };
+  });
+
   app.get('/v1/pipelines/:id/versions', { schema: { tags, summary: 'Every saved version of a pipeline, with its document', params: idParams } }, async (req) => {
     const { id } = req.params as { id: string };
     const active = pipelines.versions.activeVersion(id);

@@ -39,6 +39,7 @@ export interface PipelineServiceDeps {
   uplink?: Uplink | undefined;
   rollups?: GatewaySinkDeps['rollups'];
   mqttBroker?: GatewaySinkDeps['mqttBroker'];
+  alertSink?: GatewaySinkDeps['alertSink'];
 }
 
 /**
@@ -49,7 +50,7 @@ export interface PipelineServiceDeps {
 export async function startPipelines(config: GatewayConfig, store: GatewayStore, deps: PipelineServiceDeps): Promise<PipelineService> {
   const c = config.pipelines;
   const versions = new PipelineVersionStore(store, deps.now);
-  const sinks = createGatewaySinks({ store, rollups: deps.rollups, uplink: deps.uplink, mqttBroker: deps.mqttBroker, webhookTimeoutMs: c.webhookTimeoutMs, logger: deps.logger, now: deps.now });
+  const sinks = createGatewaySinks({ store, rollups: deps.rollups, uplink: deps.uplink, mqttBroker: deps.mqttBroker, alertSink: deps.alertSink, webhookTimeoutMs: c.webhookTimeoutMs, logger: deps.logger, now: deps.now });
   const scriptRunner = createEngineScriptRunner();
   const modelRunner = createFileModelRunner(resolve(c.modelsDir ?? join(config.dataDir, 'models')), c.maxKeysPerNode);
   const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, modelRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };

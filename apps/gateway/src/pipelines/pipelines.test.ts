@@ -72,6 +72,10 @@ test('pipelines: a hot swap keeps the open windows of unchanged nodes', async (t
   const count = await waitFor(async () => (await stored(g, 'temp_count'))[0], { what: 'window closed' });
   assert.deepEqual([count.ts, count.value], [T0, 3], 'points before and after the swap are in one window');
   assert.equal((await stored(g, 'temp_sum'))[0]!.value, 6);
+  // The branch added by the swap writes to its own table.
+  await g.post([pt(T0 + MIN + 2000, 70)]);
+  const hotRows = await waitFor(async () => { const o = (await g.call('GET', '/v1/pipelines/outputs?table=hot')).json.outputs; return o.length > 0 ? o : undefined; }, { what: 'hot table row' });
+  assert.deepEqual(hotRows.map((r: any) => [r.pipelineId, r.nodeId, r.table, r.item.value]), [['counts', 'log', 'hot', 70]]);
 });
 
 test('pipelines: bad documents are 400 with every problem and its node id; a failing point becomes a dead letter', async (t) => {

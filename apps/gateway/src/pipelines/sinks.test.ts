@@ -56,6 +56,8 @@ test('pipeline sinks on a real gateway: webhook, MQTT publish, alert, outbox (up
   assert.match(dl.message, /webhook POST .*\/fail failed: HTTP 500/);
   const stats = (await g.call('GET', '/v1/pipelines')).json.sinks;
   assert.equal(stats.alerts, 1);
+  const listed = (await g.call('GET', '/v1/pipelines/alerts?limit=5')).json.alerts;
+  assert.deepEqual(listed.map((a: any) => [a.pipelineId, a.nodeId, a.rule, a.message, a.item.value]), [['fanout', 'hot', 'overheat', 'oven-1 at 95', 95]]);
   await g.gw.stop();
 
   const store = GatewayStore.open({ path: join(dir, 'gateway.db') });

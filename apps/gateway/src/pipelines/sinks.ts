@@ -1,5 +1,5 @@
 import type { Logger, Point } from '@outpost/contract';
-import type { AlertEvent, EngineErrorRecord, OutputItem, PriorityClass, Sinks } from '@outpost/engine';
+import type { AlertEvent, AlertSink, EngineErrorRecord, OutputItem, PriorityClass, Sinks } from '@outpost/engine';
 import type { GatewayRollups, GatewayStore, RollupRow } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
 import type { MqttClient } from 'mqtt';
@@ -11,6 +11,8 @@ export interface GatewaySinkDeps {
   /** Broker `mqtt` nodes publish to (the gateway's own broker, or the one its MQTT client uses). */
   mqttBroker?: () => { url: string; username?: string | undefined; password?: string | undefined } | undefined;
   webhookTimeoutMs: number;
+  /** Also hand alert events here (the gateway's alert rules, once wired); they are stored locally either way. */
+  alertSink?: AlertSink | undefined;
   logger: Logger;
   now: () => number;
 }
@@ -104,6 +106,7 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
         })();
         counts.alerts += events.length;
         for (const e of events) d.logger.warn({ pipeline: e.pipelineId, node: e.nodeId, rule: e.rule, severity: e.severity }, e.message);
+        return d.alertSink?.raise(events);
       },
     },
     deadLetter: { reject: (errors) => deadLetter(errors) },
