@@ -71,7 +71,10 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
     const r = running.get(pipelineId);
     let keptState: string[] = [];
     if (r) {
+      const old = r.live.current;
       keptState = await r.live.replace(v.doc); // throws (old one keeps running) when it does not compile
+      // Release what the new version did not take over (script sandboxes, models).
+      old.dispose(new Set(r.live.current.nodes.map((n) => n.instance)));
       r.version = version;
     } else {
       running.set(pipelineId, { live: await LivePipeline.start(v.doc, compileOpts), version, batches: 0, points: 0, errors: 0 });
@@ -111,8 +114,22 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
 
   const ticker = setInterval(() => {
     for (const r of running.values()) void r.live.tick(deps.now()).catch((e: unknown) => deps.logger.error({ err: e }, 'pipeline tick failed'));
+    trimLocalTables();
   }, c.tickIntervalMs);
   ticker.unref();
+  // Outputs of store nodes and alert events kept locally follow the raw retention, a bounded delete per tick.
+  const trimOutputs = store.db.prepare('DELETE FROM pipeline_outputs WHERE id IN (SELECT id FROM pipeline_outputs WHERE at < ? ORDER BY id LIMIT 5000)');
+  const trimAlerts = store.db.prepare('DELETE FROM pipeline_alerts WHERE id IN (SELECT id FROM pipeline_alerts WHERE at < ? ORDER BY id LIMIT 5000)');
+  const trimLocalTables = () => {
+    if (store.isClosed) return;
+    const cutoff = deps.now() - config.store.retentionRawDays * 86_400_000;
+    try {
+      trimOutputs.run(cutoff);
+      trimAlerts.run(cutoff);
+    } catch (e) {
+      deps.logger.error({ err: e }, 'trimming pipeline outputs failed');
+    }
+  };
 
   return {
     versions,

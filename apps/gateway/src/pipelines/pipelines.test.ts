@@ -76,6 +76,9 @@ test('pipelines: a hot swap keeps the open windows of unchanged nodes', async (t
   await g.post([pt(T0 + MIN + 2000, 70)]);
   const hotRows = await waitFor(async () => { const o = (await g.call('GET', '/v1/pipelines/outputs?table=hot')).json.outputs; return o.length > 0 ? o : undefined; }, { what: 'hot table row' });
   assert.deepEqual(hotRows.map((r: any) => [r.pipelineId, r.nodeId, r.table, r.item.value]), [['counts', 'log', 'hot', 70]]);
+  // Local output tables follow the raw retention (7 days by default).
+  g.clock.t += 8 * 86_400_000;
+  await waitFor(async () => (await g.call('GET', '/v1/pipelines/outputs?table=hot')).json.outputs.length === 0, { what: 'outputs trimmed' });
 });
 
 test('pipelines: bad documents are 400 with every problem and its node id; a failing point becomes a dead letter', async (t) => {
