@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { loadStartGateway } from '../services.js';
 import { gatewayQueryCommand } from './gateway-query.js';
 import { gatewayUplinkStatusCommand } from './gateway-uplink-status.js';
+import { gatewayAlertsCommand } from './gateway-alerts.js';
 
 export const gatewayCommand: CliCommand = {
   name: 'gateway',
@@ -13,6 +14,7 @@ export const gatewayCommand: CliCommand = {
       .description('Run the gateway (MQTT, HTTP and Modbus ingest into the local store) until Ctrl-C; configured ports that are taken fail (exit 3)')
       .addCommand(gatewayQueryCommand(io))
       .addCommand(gatewayUplinkStatusCommand(io))
+      .addCommand(gatewayAlertsCommand(io))
       .action(async (flags: ConfigFlags) => {
         const config = loadCliConfig(flags, io);
         const startGateway = await loadStartGateway();

@@ -39,10 +39,25 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: GatewayAlerts 
     if (!alerts) return reply.code(404).send(disabled);
     const id = (req.params as { id: number }).id;
     if (!alerts.engine.store.get(id)) return reply.code(404).send({ error: { code: 'ERR_QUERY_INVALID', message: `alert ${id} does not exist` } });
-    const body = (req.body ?? {}) as { by?: string; message?: string };
+    const body = parseBody(req.body);
+    if (body instanceof Error) return reply.code(400).send({ error: { code: 'ERR_QUERY_INVALID', message: body.message } });
     return verb === 'ack' ? alerts.engine.acknowledge(id, body.by ?? 'local-api') : alerts.engine.clear(id, body.message ?? 'cleared by an operator');
   };
-  const bodySchema = { type: 'object', additionalProperties: false, properties: { by: { type: 'string', maxLength: 200 }, message: { type: 'string', maxLength: 1000 } } } as const;
-  app.post('/v1/alerts/:id/ack', { schema: { summary: 'Acknowledge an open alert (body: { by })', params: idParam, body: bodySchema } }, change('ack'));
-  app.post('/v1/alerts/:id/clear', { schema: { summary: 'Clear an open alert by hand (body: { message })', params: idParam, body: bodySchema } }, change('clear'));
+  app.post('/v1/alerts/:id/ack', { schema: { summary: 'Acknowledge an open alert (body: { by })', params: idParam } }, change('ack'));
+  app.post('/v1/alerts/:id/clear', { schema: { summary: 'Clear an open alert by hand (body: { message })', params: idParam } }, change('clear'));
+}
+
+/** The gateway parses JSON bodies as raw buffers (for /v1/points), so this route parses its own. */
+function parseBody(raw: unknown): { by?: string; message?: string } | Error {
+  if (raw === undefined || raw === null) return {};
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : JSON.stringify(raw);
+  if (text.trim() === '') return {};
+  let v: unknown;
+  try { v = JSON.parse(text); } catch (e) { return new Error(`body: not valid JSON (${(e as Error).message})`); }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return new Error('body: expected an object like { "by": "alice" } or { "message": "…" }');
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'by' && k !== 'message') return new Error(`body.${k}: unknown key; expected by or message`);
+  if (o.by !== undefined && (typeof o.by !== 'string' || o.by.length > 200)) return new Error('body.by: expected a string of at most 200 characters');
+  if (o.message !== undefined && (typeof o.message !== 'string' || o.message.length > 1000)) return new Error('body.message: expected a string of at most 1000 characters');
+  return o as { by?: string; message?: string };
 }
