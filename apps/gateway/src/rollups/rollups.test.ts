@@ -77,3 +77,16 @@ test('rollups: retention deletes rows older than gateway.rollups.retentionDays, 
   assert.ok((await a.call('GET', '/v1/rollups/status')).json.deletedByAge >= 1);
   assert.equal((await a.call('GET', `/v1/points?device=press-1&from=${T0}`)).json.points.length, 2);
 });
+
+test('rollups: with gateway.rollups.uplink on and raw points off, only closed rollup rows enter the outbox', async (t) => {
+  const g = await startTestGateway(t, testDir(t), {
+    uplink: { enabled: true, url: 'http://127.0.0.1:9', token: 'x'.repeat(16), points: { enabled: false } },
+    rollups: { uplink: { enabled: true, class: 'high' } },
+  }, { t: T0 + 2 * MIN });
+  await g.post([pt(T0 + 1000, 1), pt(T0 + 2000, 2), pt(T0 + 3000, 3)]);
+  const before = (await g.call('GET', '/v1/uplink/status')).json;
+  assert.deepEqual([before.pending.normal.items, before.pending.high.items], [0, 0], 'raw points stay local');
+  await g.post([pt(T0 + MIN + 1000, 4)]);
+  const after = await waitFor(async () => { const s = (await g.call('GET', '/v1/uplink/status')).json; return s.pending.high.items > 0 ? s : undefined; }, { what: 'rollup row in the outbox' });
+  assert.equal(after.pending.normal.items, 0);
+});
