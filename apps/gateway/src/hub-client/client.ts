@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from '@outpost/config';
-import type { HeartbeatRequest, HeartbeatResponse, RegisterResponse, DeviceTokenGrant, ApiErrorBody } from '@outpost/contract/api/hub';
+import type { HeartbeatRequest, HeartbeatResponse, RegisterResponse, DeviceTokenGrant, ApiErrorBody, DeviceLogLine } from '@outpost/contract/api/hub';
 import type { Logger } from '@outpost/contract';
 import { readState, writeState, type HubClientState } from './state.js';
 
@@ -20,11 +20,17 @@ export interface HubClientOptions {
    * again with the previous config to roll back. `null` means the configuration from the file.
    */
   applyConfig: (body: Record<string, unknown> | null, version: string | null) => Promise<void>;
+  /** Gateway log lines at or above this level are shipped with the next heartbeat (default warn). */
+  shipLogsAt?: DeviceLogLine['level'];
   /** Heartbeat period before the hub says otherwise (default 30 s). */
   intervalMs?: number;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   fetch?: typeof fetch;
 }
+
+const LEVELS: readonly DeviceLogLine['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+/** Log lines kept for the next heartbeat; older ones are dropped first (the hub caps one beat at 500). */
+const MAX_LOG_LINES = 500;
 
 export class HubError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(message); this.name = 'HubError'; }
@@ -43,6 +49,7 @@ export class HubClient {
   private stopped = false;
   private beating: Promise<HeartbeatResponse> | undefined;
   private readonly fetch: typeof fetch;
+  private logs: DeviceLogLine[] = [];
 
   constructor(private readonly opts: HubClientOptions) {
     this.state = readState(opts.stateFile);
@@ -83,6 +90,13 @@ export class HubClient {
     return this.beating;
   }
 
+  /** Queue a gateway log line for the hub if it is at or above `shipLogsAt`. */
+  log(level: DeviceLogLine['level'], msg: string, at = Date.now()): void {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(this.opts.shipLogsAt ?? 'warn')) return;
+    this.logs.push({ at, level, msg: msg.slice(0, 4000) });
+    if (this.logs.length > MAX_LOG_LINES) this.logs.splice(0, this.logs.length - MAX_LOG_LINES);
+  }
+
   /** Send metrics through the hub's public ingest API with this device's token. */
   async sendMetrics(metrics: Array<{ name: string; ts: number | string; value: number | null; unit?: string }>): Promise<{ batchId: string }> {
     return this.authed<{ batchId: string }>('POST', '/v1/ingest', { device_external_id: this.opts.hardwareId, metrics });
@@ -90,8 +104,17 @@ export class HubClient {
 
   private async beat(): Promise<HeartbeatResponse> {
     const health = await this.opts.health();
-    const body: HeartbeatRequest = { ...health, config: { applied: this.appliedVersion, error: this.lastError } };
-    const res = await this.authed<HeartbeatResponse>('POST', '/v1/heartbeat', body);
+    const logs = this.logs;
+    this.logs = [];
+    const body: HeartbeatRequest = { ...health, config: { applied: this.appliedVersion, error: this.lastError }, ...(logs.length ? { logs } : {}) };
+    let res: HeartbeatResponse;
+    try {
+      res = await this.authed<HeartbeatResponse>('POST', '/v1/heartbeat', body);
+    } catch (e) {
+      // Not delivered: keep the lines for the next beat (newest win when over the cap).
+      this.logs = [...logs, ...this.logs].slice(-MAX_LOG_LINES);
+      throw e;
+    }
     this.intervalMs = res.heartbeatIntervalS * 1000;
     if (res.deviceToken) { this.state.token = res.deviceToken; writeState(this.opts.stateFile, this.state); }
     if (res.config.version === this.appliedVersion && this.state.failed) {

@@ -52,8 +52,12 @@ test('a gateway registers with a token, reports health, gets a config push, roll
     applyConfig: (b, v) => runtime.apply(b, v),
   });
   t.after(() => client.stop());
+  client.log('info', 'not shipped: below the level');
+  client.log('error', 'modbus device 3 unreachable');
   await client.start();
   const id = client.deviceId!;
+  const logs = await api('GET', `/v1/devices/${id}/logs`, undefined, admin);
+  assert.deepEqual(logs.json.items.map((l: { level: string; msg: string }) => [l.level, l.msg]), [['error', 'modbus device 3 unreachable']]);
   assert.equal((statSync(stateFile).mode & 0o777), 0o600, 'the credential is stored owner-only');
   const dev = await api('GET', `/v1/devices/${id}`, undefined, admin);
   assert.deepEqual([dev.json.hardwareId, dev.json.status, dev.json.lastHeartbeat.system.cpu], ['box-1', 'online', 0.1]);

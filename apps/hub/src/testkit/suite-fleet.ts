@@ -23,6 +23,8 @@ export async function fleetSuite(t: TestContext, adapter: Adapter): Promise<void
     const d = await registerDevice(f, token, 'hw-1', { deviceTypeId: type.json.id });
     assert.match(d.credential, /^odc_/);
     assert.equal((await f.call('GET', `/v1/devices/${d.deviceId}`, { token })).json.typeId, type.json.id);
+    const hb = await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online' } });
+    assert.deepEqual(hb.json.expectedMetrics, [{ name: 'power', unit: 'kW', min: 0, max: 12 }], 'the type\'s expected metrics reach the gateway');
     assertError(await f.call('POST', '/v1/register', { body: { token: d.regToken, hardwareId: 'hw-2' } }), 409, 'ERR_HUB_TOKEN_USED');
     const reg2 = await f.call('POST', '/v1/registration-tokens', { token, body: { ttlS: 60 } });
     assertError(await f.call('POST', '/v1/register', { body: { token: reg2.json.token, hardwareId: 'hw-1' } }), 409, 'ERR_HUB_DEVICE_EXISTS');

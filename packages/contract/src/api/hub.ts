@@ -48,4 +48,6 @@ export interface HeartbeatResponse {
   config: { version: string | null; body?: Record<string, unknown> };
   /** Pipeline, rule, processor (later model) versions to run; the device's own override its type's. */
   assignments: AssignedVersion[];
+  /** The device type's expected metrics (units, ranges), for the gateway's validation; empty without a type. */
+  expectedMetrics: Array<{ name: string; unit?: string; min?: number; max?: number }>;
 }

@@ -1,6 +1,6 @@
-import type { Assignment, EffectiveConfig, HubStore } from '@outpost/storage/hub/index';
+import type { Assignment, EffectiveConfig, ExpectedMetric, HubStore } from '@outpost/storage/hub/index';
 
-export interface DesiredState { config: EffectiveConfig | undefined; assignments: Array<Pick<Assignment, 'id' | 'artifactKind' | 'name' | 'version'>> }
+export interface DesiredState { config: EffectiveConfig | undefined; assignments: Array<Pick<Assignment, 'id' | 'artifactKind' | 'name' | 'version'>>; expectedMetrics: ExpectedMetric[] }
 
 /** How long a device's desired config may be reused when another hub process changed it. */
 const TTL_MS = 5_000;
@@ -23,9 +23,16 @@ export class DesiredConfigCache {
     const value: DesiredState = {
       config: await this.store.configs.effective(orgId, deviceId),
       assignments: (await this.store.assignments.forDevice(orgId, deviceId)).map(({ id, artifactKind, name, version }) => ({ id, artifactKind, name, version })),
+      expectedMetrics: await this.expectedMetrics(orgId, deviceId),
     };
     if (this.entries.size >= this.max) this.entries.clear();
     this.entries.set(deviceId, { gen, until: now + TTL_MS, value });
     return value;
+  }
+
+  private async expectedMetrics(orgId: string, deviceId: string): Promise<ExpectedMetric[]> {
+    const d = await this.store.fleet.getDevice(orgId, deviceId);
+    const t = d?.typeId ? await this.store.fleet.getDeviceType(orgId, d.typeId) : undefined;
+    return t?.metrics ?? [];
   }
 }

@@ -66,7 +66,7 @@ export const provisioningModule: HubModule = {
       if (deployments.length) await store.assignments.report(d.orgId, d.id, deployments, at);
       const want = await desiredConfig.get(d.orgId, d.id);
       const desired = want.config;
-      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null }, assignments: want.assignments };
+      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null }, assignments: want.assignments, expectedMetrics: want.expectedMetrics };
       if (desired && desired.version !== (config?.applied ?? null)) res.config.body = desired.body;
       // Renew past half-life, so a gateway that beats regularly never needs its credential again.
       if (p.tokenExpiresAt !== undefined && p.tokenExpiresAt - at < ttlMs / 2) res.deviceToken = grant(d.id, d.orgId);
