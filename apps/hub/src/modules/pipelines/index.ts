@@ -4,6 +4,7 @@ import { parseTestRequest, runPipelineTest } from '@outpost/gateway/pipelines/te
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { errorResponses, orgOf } from '../../core/route-kit.js';
+import { hubModelRunner } from '../training/model-runner.js';
 
 /** Most points one test runs (inline or replayed from the hub's time series). */
 export const HUB_TEST_MAX_POINTS = 100_000;
@@ -41,7 +42,7 @@ export const pipelinesModule: HubModule = {
       } else {
         points = t.points as Point[];
       }
-      return runPipelineTest(t, points, { scriptRunner });
+      return runPipelineTest(t, points, { scriptRunner, modelRunner: hubModelRunner(ctx.services.store, orgOf(req)) });
     });
   },
 };

@@ -121,6 +121,24 @@ export async function trainingSuite(t: TestContext, adapter: Adapter): Promise<v
     assert.deepEqual(q.json.items.map((a: any) => [a.ts, a.label]), [[BASE + 6600 * MIN, 'spike']]);
     assert.equal(q.json.items[0].model, 'flow-z@1');
 
+    // A pipeline run on the hub scores with the stored model version (model node → model name, version).
+    const pipeline = {
+      schemaVersion: 1, id: 'flow-anomalies',
+      nodes: [
+        { id: 'in', kind: 'input', typeVersion: 1 },
+        { id: 'score', kind: 'model', typeVersion: 1, config: { modelId: 'flow-z', version: '1', outputMetric: 'anomaly_score' } },
+        { id: 'out', kind: 'store', typeVersion: 1, config: { table: 'anomalies' } },
+      ],
+      edges: [{ from: 'in', to: 'score' }, { from: 'score', to: 'out' }],
+    };
+    const pt = await f.call('POST', '/v1/pipelines/test', { token, body: { pipeline, replay: { device: deviceId, metric: 'flow', from: BASE, to: BASE + 7000 * MIN } } });
+    assert.equal(pt.status, 200, pt.body.slice(0, 500));
+    const flagged = pt.json.result.outputs.out.items.filter((p: any) => p.tags.anomaly === 'true').map((p: any) => p.ts);
+    assert.deepEqual(flagged, [...SPIKES, 6600].map((i) => BASE + i * MIN));
+    const missing = await f.call('POST', '/v1/pipelines/test', { token, body: { pipeline: { ...pipeline, nodes: pipeline.nodes.map((n) => n.id === 'score' ? { ...n, config: { ...n.config, version: '9' } } : n) }, points: [] } });
+    assertError(missing, 400, 'ERR_PIPELINE_INVALID');
+    assert.match(missing.body, /model flow-z version 9 not found/);
+
     // Scores that arrive as points named anomaly_score.<metric> are anomalies too.
     await ingest(f, key, 'pump-1', 'anomaly_score.flow', [0.1, 0.95], BASE + 9000 * MIN);
     const ing = await f.call('GET', `/v1/anomalies?device=${deviceId}&metric=flow&from=${BASE + 9000 * MIN}&to=${BASE + 9100 * MIN}&min_score=0.5`, { token });
