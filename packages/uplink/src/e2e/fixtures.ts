@@ -1,4 +1,5 @@
 import { tempDir } from '@outpost/testing';
+import type { UplinkOptions } from '../uplink.js';
 
 export const TOKEN = 'e2e-gateway-token-0123456789';
 export const GATEWAY_ID = 'gw-e2e';
@@ -16,6 +17,20 @@ export function gatewayConfig(dbPath: string, hubUrl: string, uplink: Record<str
       backoffMinMs: 50, backoffMaxMs: 300, requestTimeoutMs: 1500, lingerMs: 10, probeIntervalMs: 1000,
       batchMinPoints: 50, batchMaxPoints: 2000,
       ...uplink,
+    },
+  };
+}
+
+/** What gateway-proc.ts takes: its database and the uplink options, as startGateway would derive them from gatewayConfig(). */
+export interface GatewayProcOptions { dbPath: string; uplink: Omit<UplinkOptions, 'store' | 'logger' | 'now' | 'random'> }
+
+export function gatewayProcOptions(dbPath: string, hubUrl: string): GatewayProcOptions {
+  return {
+    dbPath,
+    uplink: {
+      gateway: GATEWAY_ID, url: hubUrl, token: TOKEN,
+      backoff: { minMs: 50, maxMs: 300 }, requestTimeoutMs: 1500, probeIntervalMs: 1000,
+      batch: { minPoints: 50, maxPoints: 2000, lingerMs: 10 },
     },
   };
 }

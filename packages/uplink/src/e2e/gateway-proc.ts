@@ -1,22 +1,22 @@
 // Entry of a real gateway-core process for the uplink end-to-end tests (run with `node --import tsx`):
 // the gateway's SQLite store, group-commit ingestor and uplink, exactly as startGateway wires them,
 // behind a minimal HTTP front (POST /v1/points answers 200 only after the commit; GET /v1/uplink/status).
-// It skips the connectors and the Fastify API so that 20+ restarts per test stay fast on 2 cores;
-// startGateway's own wiring is exercised in-process by outage.test.ts.
-// Config overrides arrive as JSON in OUTPOST_TEST_CONFIG; the process prints `READY <json>` once listening.
+// It skips the connectors, the Fastify API and config loading (schema compilation alone takes
+// seconds on 2 shared cores) so that 20+ restarts per test stay fast; startGateway's own wiring
+// with gateway.uplink config is exercised in-process by hub-outage.test.ts.
+// Options (GatewayProcOptions) arrive as JSON in OUTPOST_TEST_CONFIG; it prints `READY <json>` once listening.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '@outpost/config';
 import { createIngestor } from '@outpost/ingest';
 import { GatewayStore } from '@outpost/storage';
-import { uplinkFromConfig } from '@outpost/gateway/uplink-wiring';
-import { silentLogger, type PointCandidate } from '@outpost/contract';
+import { createUplink } from '@outpost/uplink';
+import type { PointCandidate } from '@outpost/contract';
+import type { GatewayProcOptions } from './fixtures.js';
 
-const overrides = JSON.parse(process.env.OUTPOST_TEST_CONFIG ?? '{}') as Record<string, unknown>;
-const config = loadConfig({ overrides: { gateway: overrides } }).gateway;
-const store = GatewayStore.open({ path: config.store.path!, synchronous: config.store.synchronous });
-const ingestor = createIngestor({ store, groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs } });
-const uplink = uplinkFromConfig(config, store, silentLogger, Date.now)!;
+const o = JSON.parse(process.env.OUTPOST_TEST_CONFIG ?? '{}') as GatewayProcOptions;
+const store = GatewayStore.open({ path: o.dbPath, synchronous: 'full' });
+const ingestor = createIngestor({ store, groupCommit: { maxPoints: 5000, maxDelayMs: 2 } });
+const uplink = createUplink({ store, ...o.uplink });
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

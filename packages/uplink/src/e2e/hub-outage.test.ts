@@ -27,7 +27,7 @@ async function setup(t: { after(fn: () => unknown): void }, entry: 'hub-proc.ts'
   return { dir, gw, load, startHubProc, drained, hubDb: `${dir}/hub/uplink.db` };
 }
 
-test('hub stopped under steady load and restarted: every point at the hub exactly once, in order, draining within 1 s of the first good probe', { timeout: 120_000 }, async (t) => {
+test('hub stopped under steady load and restarted: every point at the hub exactly once, in order, draining within 1 s of the first good probe', { timeout: 180_000 }, async (t) => {
   const { gw, load, startHubProc, drained, hubDb } = await setup(t, 'hub-proc.ts');
   let hub = await startHubProc();
   load.start();
@@ -59,7 +59,7 @@ test('hub stopped under steady load and restarted: every point at the hub exactl
 
 const HUB_KILLS = 20;
 
-test(`hub process SIGKILLed ${HUB_KILLS} times while the gateway uplinks: no acknowledged point lost, none duplicated`, { timeout: 170_000 }, async (t) => {
+test(`hub process SIGKILLed ${HUB_KILLS} times while the gateway uplinks: no acknowledged point lost, none duplicated`, { timeout: 240_000 }, async (t) => {
   const { gw, load, startHubProc, drained, hubDb } = await setup(t, 'hub-ingest-proc.ts', 30);
   load.start();
   let rnd = 777;

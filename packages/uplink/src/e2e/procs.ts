@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 export interface Proc { info: Record<string, unknown>; child: ChildProcess; exited: Promise<number | null>; kill(signal?: NodeJS.Signals): Promise<void> }
 
 /** Start `entry` (a .ts file next to this one) as a real Node process and wait for its READY line. */
-export async function startProc(entry: 'gateway-proc.ts' | 'hub-proc.ts' | 'hub-ingest-proc.ts', config: unknown, timeoutMs = 20_000): Promise<Proc> {
+export async function startProc(entry: 'gateway-proc.ts' | 'hub-proc.ts' | 'hub-ingest-proc.ts', config: unknown, timeoutMs = 60_000): Promise<Proc> {
   const file = fileURLToPath(new URL(`./${entry}`, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     env: { ...process.env, OUTPOST_TEST_CONFIG: JSON.stringify(config) },
