@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { GatewayStore } from '@outpost/storage';
 import { waitFor } from '@outpost/testing';
 import { MIN, T0, startTestGateway, testDir } from './gateway-fixture.js';
+import { MAX_WEBHOOKS_IN_FLIGHT } from './sinks.js';
 
 const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({ id, kind, typeVersion: 1, config });
 
@@ -64,4 +65,23 @@ test('pipeline sinks on a real gateway: webhook, MQTT publish, alert, outbox (up
   t.after(() => store.close());
   const alerts = store.db.prepare('SELECT rule, severity, message FROM pipeline_alerts').all();
   assert.deepEqual(alerts, [{ rule: 'overheat', severity: 'critical', message: 'oven-1 at 95' }]);
+});
+
+test('webhook sink: posts to a stalled endpoint are bounded; past the cap items are dead-lettered, not queued', async (t) => {
+  const held: Array<import('node:http').ServerResponse> = [];
+  const stalled = createServer((_req, res) => { held.push(res); });
+  await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
+  t.after(() => { stalled.closeAllConnections(); stalled.close(); });
+  const g = await startTestGateway(t, testDir(t), { pipelines: { webhookTimeoutMs: 60_000 } }, { t: T0 + MIN });
+  const pipeline = {
+    schemaVersion: 1, id: 'slow',
+    nodes: [node('in', 'input'), node('hook', 'webhook', { url: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/` })],
+    edges: [{ from: 'in', to: 'hook' }],
+  };
+  assert.equal((await g.call('POST', '/v1/pipelines', { pipeline, activate: true })).status, 201);
+  for (let i = 0; i < MAX_WEBHOOKS_IN_FLIGHT + 3; i++) await g.post([{ device: 'd', metric: 'm', ts: T0 + i, value: i }]);
+  const dl = await waitFor(async () => { const d = (await g.call('GET', '/v1/dead-letters?limit=100')).json.deadLetters.filter((x: any) => /already in flight/.test(x.message)); return d.length >= 3 ? d : undefined; }, { what: 'overflow dead letters' });
+  assert.equal(dl.length, 3);
+  await waitFor(() => held.length === MAX_WEBHOOKS_IN_FLIGHT, { what: 'posts held by the endpoint' });
+  for (const res of held) res.end();
 });

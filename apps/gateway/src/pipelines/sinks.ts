@@ -26,6 +26,9 @@ export interface GatewaySinks {
 /** The uplink knows `low` where the engine says `bulk` (both: the least important class). */
 const UPLINK_CLASS: Record<PriorityClass, 'critical' | 'high' | 'normal' | 'low'> = { critical: 'critical', high: 'high', normal: 'normal', bulk: 'low' };
 
+/** Webhook posts in flight at once; past it items are dead-lettered rather than queued without bound. */
+export const MAX_WEBHOOKS_IN_FLIGHT = 100;
+
 const isRollup = (i: OutputItem): i is OutputItem & RollupRow => typeof (i as { windowMs?: unknown }).windowMs === 'number';
 
 /**
@@ -43,6 +46,9 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
   const insertAlert = d.store.db.prepare('INSERT INTO pipeline_alerts (at, pipeline_id, node_id, rule, severity, message, ts, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const pending = new Set<Promise<unknown>>();
   let mqttClient: Promise<MqttClient> | undefined;
+  let webhooksInFlight = 0;
+  // At shutdown, posts still waiting on a slow endpoint are aborted (and dead-lettered) rather than awaited.
+  const closing = new AbortController();
 
   const deadLetter = (errors: readonly EngineErrorRecord[], source = 'pipeline') => {
     if (errors.length === 0 || d.store.isClosed) return;
@@ -83,19 +89,25 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
     },
     webhook: {
       post(url, items, meta) {
+        if (webhooksInFlight >= MAX_WEBHOOKS_IN_FLIGHT) {
+          counts.webhookFailures++;
+          deadLetter(items.map((item) => ({ nodeId: meta.nodeId, code: 'ERR_ENGINE_SINK', message: `pipeline '${meta.pipelineId}' node '${meta.nodeId}': ${MAX_WEBHOOKS_IN_FLIGHT} webhook posts already in flight to slow endpoints; not posted to ${url}`, item })));
+          return;
+        }
         counts.webhookPosts++;
+        webhooksInFlight++;
         background(fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...meta.headers },
           body: JSON.stringify({ pipelineId: meta.pipelineId, nodeId: meta.nodeId, items }),
-          signal: AbortSignal.timeout(d.webhookTimeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(d.webhookTimeoutMs), closing.signal]),
         }).then((res) => {
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           return res.arrayBuffer();
         }).catch((e: unknown) => {
           counts.webhookFailures++;
           deadLetter(items.map((item) => ({ nodeId: meta.nodeId, code: 'ERR_ENGINE_SINK', message: `pipeline '${meta.pipelineId}' node '${meta.nodeId}': webhook POST ${url} failed: ${(e as Error).message}`, item })));
-        }));
+        }).finally(() => { webhooksInFlight--; }));
       },
     },
     alert: {
@@ -125,6 +137,7 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
     sinks,
     stats: () => ({ ...counts }),
     async close() {
+      closing.abort(new Error('the gateway is stopping'));
       await Promise.allSettled([...pending]);
       if (mqttClient) await (await mqttClient.catch(() => undefined))?.endAsync().catch(() => undefined);
     },
