@@ -7,6 +7,7 @@ import { Authenticator } from './auth.js';
 import { DeviceTokens } from './secrets.js';
 import { FolderObjectStore, type ObjectStore } from './object-store.js';
 import { IngestPipeline } from './ingest-pipeline.js';
+import { ChangeFeed } from './change-feed.js';
 
 /** The hub's shared services, built once per hub and handed to every module through HubContext. */
 export interface HubServices {
@@ -14,6 +15,7 @@ export interface HubServices {
   auth: Authenticator;
   objects: ObjectStore;
   ingest: IngestPipeline;
+  changes: ChangeFeed;
 }
 
 const under = (dataDir: string, p: string) => (isAbsolute(p) ? p : join(dataDir, p));
@@ -35,5 +37,6 @@ export async function createServices(config: HubConfig, now: () => number, log: 
     auth: new Authenticator(s, new DeviceTokens(Buffer.from(key, 'base64')), now),
     objects: objs,
     ingest: new IngestPipeline(s, objs, now, log),
+    changes: new ChangeFeed(),
   };
 }

@@ -33,7 +33,18 @@ export async function dataSuite(t: TestContext, adapter: Adapter): Promise<void>
     assert.deepEqual(first.json.config, { version: 't1-d1', body: { log: { level: 'debug' } } });
     const steady = await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online', config: { applied: 't1-d1' } } });
     assert.deepEqual(steady.json.config, { version: 't1-d1' }, 'no body once applied');
+    const converged = await f.call('GET', '/v1/desired?applied=t1-d1', { token: d.deviceToken.token });
+    assert.deepEqual([converged.json.changed, converged.json.config], [false, { version: 't1-d1' }]);
+    // Long poll: waits while converged, answers as soon as a new version is pushed.
+    const polling = f.call('GET', '/v1/desired?applied=t1-d1&wait=30', { token: d.deviceToken.token });
+    let answered = false;
+    void polling.then(() => { answered = true; });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(answered, false, 'a converged long poll waits');
     await f.call('POST', `/v1/devices/${d.deviceId}/configs`, { token, body: { config: { log: { level: 'warn' } } } });
+    const woke = await polling;
+    assert.deepEqual([woke.json.changed, woke.json.config], [true, { version: 't1-d2', body: { log: { level: 'warn' } } }]);
+    assertError(await f.call('GET', '/v1/desired', { token }), 403, 'ERR_AUTH_FORBIDDEN');
     const pushed = await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online', config: { applied: 't1-d1' } } });
     assert.deepEqual(pushed.json.config, { version: 't1-d2', body: { log: { level: 'warn' } } });
     assert.equal((await f.call('POST', `/v1/devices/${d.deviceId}/configs/1/activate`, { token })).status, 200);

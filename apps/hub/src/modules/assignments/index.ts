@@ -21,7 +21,9 @@ export const assignmentsModule: HubModule = {
 
     app.post('/v1/assignments', { preValidation: requires('write'), schema: { tags, summary: 'Assign a version (re-assigning another version re-points it: rollback).', body: AssignBody, response: errorResponses(404) } }, async (req, reply) => {
       const b = req.body as Static<typeof AssignBody>;
-      return reply.status(201).send(await store.assignments.assign(actorOf(req), { id: randomUUID(), ...b }, ctx.now()));
+      const a = await store.assignments.assign(actorOf(req), { id: randomUUID(), ...b }, ctx.now());
+      ctx.services.changes.bump();
+      return reply.status(201).send(a);
     });
     app.get('/v1/assignments', { preValidation: requires('read'), schema: { tags, summary: 'Assignments with their per-device deployment status.', querystring: ListQuery } }, async (req) => {
       const q = req.query as Static<typeof ListQuery>;
@@ -29,6 +31,7 @@ export const assignmentsModule: HubModule = {
     });
     app.delete('/v1/assignments/:id', { preValidation: requires('write'), schema: { tags, summary: 'Un-assign (devices fall back to their type\'s version, if any).', params: IdParams, response: errorResponses(404) } }, async (req, reply) => {
       await store.assignments.unassign(actorOf(req), (req.params as { id: string }).id, ctx.now());
+      ctx.services.changes.bump();
       return reply.status(204).send();
     });
     app.get('/v1/devices/:id/deployments', { preValidation: requires('read'), schema: { tags, summary: 'What the device should run and how far it got (pending, deployed, active, failed).', params: IdParams, response: errorResponses(404) } }, async (req) => {

@@ -42,7 +42,9 @@ export const configsModule: HubModule = {
       const p = req.params as Static<typeof TargetParams>;
       const b = req.body as Static<typeof ConfigBody>;
       validateGatewayConfig(b.config);
-      return reply.status(201).send(await store.configs.create(actorOf(req), targetKind(p.kind), p.id, b.config, b.note ?? null, ctx.now()));
+      const created = await store.configs.create(actorOf(req), targetKind(p.kind), p.id, b.config, b.note ?? null, ctx.now());
+      ctx.services.changes.bump();
+      return reply.status(201).send(created);
     });
 
     app.get('/v1/:kind/:id/configs', { preValidation: requires('read'), schema: { tags, summary: 'Config history, newest first, and the active version.', params: TargetParams, response: errorResponses(404) } }, async (req) => {
@@ -53,6 +55,7 @@ export const configsModule: HubModule = {
     app.post('/v1/:kind/:id/configs/:version/activate', { preValidation: requires('write'), schema: { tags, summary: 'Activate an existing version (rollback or roll forward).', params: VersionParams, response: errorResponses(404) } }, async (req) => {
       const p = req.params as Static<typeof VersionParams>;
       await store.configs.activate(actorOf(req), targetKind(p.kind), p.id, p.version, ctx.now());
+      ctx.services.changes.bump();
       return { active: p.version };
     });
 

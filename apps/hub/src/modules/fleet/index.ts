@@ -75,6 +75,7 @@ export const fleetModule: HubModule = {
 
     app.patch('/v1/devices/:id', { preValidation: requires('write'), schema: { tags, summary: 'Update name, type, tags, groups, location, metadata.', params: IdParams, body: DevicePatchBody, response: errorResponses(404) } }, async (req) => {
       const d = await store.fleet.updateDevice(actorOf(req), (req.params as { id: string }).id, req.body as Static<typeof DevicePatchBody>, ctx.now());
+      if ((req.body as Static<typeof DevicePatchBody>).typeId !== undefined) ctx.services.changes.bump();
       return withHealth(d, ctx.now(), interval);
     });
 

@@ -7,6 +7,8 @@ import { requires } from '../../core/auth.js';
 import { newSecret, parseSecret, secretMatches } from '../../core/secrets.js';
 import { errorResponses } from '../../core/route-kit.js';
 import { DeviceTokenBody, RegisterBody } from '../fleet/schemas.js';
+import { Type } from '@sinclair/typebox';
+import { Obj } from '../../core/route-kit.js';
 import { HeartbeatBody } from './heartbeat-schema.js';
 import { DesiredConfigCache } from './desired-cache.js';
 import { HeartbeatWriter } from './heartbeat-writer.js';
@@ -48,6 +50,33 @@ export const provisioningModule: HubModule = {
       if (!parsed || !d || !secretMatches(parsed.secret, d.credentialHash)) throw new OutpostError('ERR_AUTH_INVALID', 'device credential is not valid');
       if (d.state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${d.id} was decommissioned`);
       return grant(d.id, d.orgId);
+    });
+
+    const DesiredQuery = Obj({
+      applied: Type.Optional(Type.String({ maxLength: 100, description: 'The config version running now.' })),
+      wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, default: 0, description: 'Seconds to wait for a change when already converged (long poll).' })),
+    });
+    // Long poll: a gateway learns of a config push or assignment at once instead of at its next heartbeat.
+    app.get('/v1/desired', {
+      preValidation: requires('device'),
+      schema: { tags, summary: 'Desired state for this device; with wait, answers as soon as it differs from `applied` (long poll).', querystring: DesiredQuery, response: errorResponses(410) },
+    }, async (req) => {
+      const p = req.principal!;
+      const q = req.query as Static<typeof DesiredQuery>;
+      const deadline = Date.now() + (q.wait ?? 0) * 1000;
+      for (;;) {
+        const state = await store.fleet.getDeviceState(p.orgId, p.id);
+        if (state !== 'active') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} is not active`);
+        const want = await desiredConfig.get(p.orgId, p.id);
+        const version = want.config?.version ?? null;
+        const left = deadline - Date.now();
+        if (version !== (q.applied ?? null) || left <= 0) {
+          return { config: version !== (q.applied ?? null) && want.config ? { version, body: want.config.body } : { version }, assignments: want.assignments, changed: version !== (q.applied ?? null) };
+        }
+        if (!(await ctx.services.changes.next(left))) {
+          return { config: { version }, assignments: want.assignments, changed: false };
+        }
+      }
     });
 
     app.post('/v1/heartbeat', {
