@@ -73,6 +73,11 @@ export async function trainingSuite(t: TestContext, adapter: Adapter): Promise<v
     assertError(badArtifact, 400, 'ERR_ML_ARTIFACT_INVALID');
     assert.deepEqual((await f.call('GET', '/v1/training-jobs', { token })).json.items, []);
     assert.deepEqual((await f.call('GET', '/v1/models', { token })).json.items, []);
+    assertError(await f.call('GET', `/v1/anomalies?device=${w.deviceId}&min_score=2`, { token }), 400, 'ERR_HUB_INVALID');
+    assertError(await f.call('GET', `/v1/anomalies?device=${w.deviceId}&from=${BASE + MIN}&to=${BASE}`, { token }), 400, 'ERR_QUERY_INVALID');
+    assertError(await f.call('GET', '/v1/anomalies?device=nope', { token }), 404, 'ERR_HUB_NOT_FOUND');
+    assertError(await f.call('POST', '/v1/anomalies/score', { token, body: { model: 'none', version: 1, device: w.deviceId, metric: 'flow', from: BASE, to: BASE + MIN } }), 404, 'ERR_HUB_NOT_FOUND');
+    assertError(await f.call('POST', '/v1/training-jobs', { token, body: job(w, { deviceType: w.typeId }) }), 400, 'ERR_HUB_INVALID');
     const good = await f.call('POST', '/v1/models/hand/versions', { token, body: makeArtifact({ kind: 'ewma' }) });
     assert.equal(good.status, 201, good.body);
     assert.deepEqual([good.json.name, good.json.version, good.json.kind], ['hand', 1, 'ewma']);
