@@ -5,4 +5,5 @@ export { PRIORITY_CLASSES, DROP_REASONS, DEFAULT_LIMITS, type PriorityClass, typ
 export { DrainLoop, type LinkState, type DrainStats } from './drain.js';
 export { HttpSender, type SendResult } from './sender.js';
 export { Backoff } from './backoff.js';
+export { heartbeatBuffer } from './heartbeat.js';
 export { buildWireBody, type Compression } from './wire-body.js';
