@@ -38,6 +38,7 @@ export class AlertEngine {
   readonly store: AlertStore;
   readonly deliveries: DeliveryLog;
   private readonly byMetric = new Map<string, RuleRuntime[]>();
+  private readonly byDeviceMetric = new Map<string, RuleRuntime[]>();
   private readonly runtimes: RuleRuntime[] = [];
   private readonly now: () => number;
   private readonly logger: Logger;
@@ -72,10 +73,14 @@ export class AlertEngine {
       });
       const rt: RuleRuntime = { rule, gate: new ActionGate(rule.limits, t0), actions };
       this.runtimes.push(rt);
-      for (const m of rule.evaluator.metrics) {
-        const list = this.byMetric.get(m) ?? [];
+      // Routing: rules for exact devices by device and metric, the others by metric, so 1,000
+      // per-device rules cost a map lookup per point rather than 1,000 device checks.
+      const keys = rule.exactDevices ? rule.exactDevices.flatMap((d) => rule.evaluator.metrics.map((m) => `${d}\u0000${m}`)) : rule.evaluator.metrics;
+      const index = rule.exactDevices ? this.byDeviceMetric : this.byMetric;
+      for (const k of keys) {
+        const list = index.get(k) ?? [];
         list.push(rt);
-        this.byMetric.set(m, list);
+        index.set(k, list);
       }
     });
   }
@@ -85,21 +90,27 @@ export class AlertEngine {
     const now = this.now();
     const found: [RuleRuntime, Transition][] = [];
     for (const p of points) {
-      const rts = this.byMetric.get(p.metric);
-      if (!rts) continue;
+      const general = this.byMetric.get(p.metric);
+      const exact = this.byDeviceMetric.size > 0 ? this.byDeviceMetric.get(`${p.device}\u0000${p.metric}`) : undefined;
+      if (!general && !exact) continue;
       this.counters.points++;
-      for (const rt of rts) {
-        if (rt.rule.devices && !rt.rule.devices(p.device)) continue;
-        try {
-          const ts = rt.rule.evaluator.onPoint(p, now);
-          if (ts) for (const t of ts) found.push([rt, t]);
-        } catch (e) {
-          this.counters.evalErrors++;
-          this.logger.error({ err: e, rule: rt.rule.id }, `alert rule ${rt.rule.id} failed on a point`);
-        }
-      }
+      if (general) this.evaluate(general, p, now, found, true);
+      if (exact) this.evaluate(exact, p, now, found, false);
     }
     return this.apply(found, now);
+  }
+
+  private evaluate(rts: readonly RuleRuntime[], p: Point, now: number, found: [RuleRuntime, Transition][], checkDevice: boolean): void {
+    for (const rt of rts) {
+      if (checkDevice && rt.rule.devices && !rt.rule.devices(p.device)) continue;
+      try {
+        const ts = rt.rule.evaluator.onPoint(p, now);
+        if (ts) for (const t of ts) found.push([rt, t]);
+      } catch (e) {
+        this.counters.evalErrors++;
+        this.logger.error({ err: e, rule: rt.rule.id }, `alert rule ${rt.rule.id} failed on a point`);
+      }
+    }
   }
 
   /** Time-driven checks (missing data, for-durations, dwell); called every tickMs by start(). */

@@ -17,6 +17,8 @@ export interface CompiledRule {
   location: RuleLocation;
   /** Exact device ids or `*` globs; undefined matches every device. */
   devices?: (d: string) => boolean;
+  /** Set when `devices` lists only exact ids: the engine then routes by device and metric. */
+  exactDevices?: string[];
   evaluator: RuleEvaluator;
   actions: ActionSpec[];
   limits: RuleLimits;
@@ -36,10 +38,12 @@ export function compileRule(raw: unknown, path: string, now: number): CompiledRu
   const location = (spec.location ?? 'edge') as RuleLocation;
   if (!['edge', 'cloud', 'both'].includes(location)) throw invalid(`${path}.location`, `must be edge, cloud or both, got ${JSON.stringify(spec.location)}`);
   let devices: CompiledRule['devices'];
+  let exactDevices: string[] | undefined;
   if (spec.devices !== undefined) {
     if (!Array.isArray(spec.devices) || spec.devices.some((d) => typeof d !== 'string' || d.length === 0)) throw invalid(`${path}.devices`, 'must be a list of device ids or globs (`pump-*`)');
     const res = (spec.devices as string[]).map((d) => new RegExp(`^${d.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
     devices = (d) => res.some((r) => r.test(d));
+    if (!(spec.devices as string[]).some((d) => d.includes('*'))) exactDevices = spec.devices as string[];
   }
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) if (!COMMON.has(k)) params[k] = v;
@@ -50,7 +54,7 @@ export function compileRule(raw: unknown, path: string, now: number): CompiledRu
   if (typeof perMin !== 'number' || !(perMin > 0)) throw invalid(`${path}.actionsPerMinute`, `must be a number > 0, got ${JSON.stringify(perMin)}`);
   if (typeof dedupe !== 'number' || !(dedupe >= 0)) throw invalid(`${path}.dedupeSeconds`, `must be a number ≥ 0, got ${JSON.stringify(dedupe)}`);
   return {
-    id: spec.id, kind: spec.kind as string, severity, location, devices,
+    id: spec.id, kind: spec.kind as string, severity, location, devices, exactDevices,
     evaluator: compile(params, path, now),
     actions: parseActions(spec.actions, `${path}.actions`),
     limits: { actionsPerMinute: perMin, dedupeSeconds: dedupe },

@@ -1,0 +1,149 @@
+/**
+ * bench:alerts — latency from a point published on MQTT to the alert action's MQTT publish seen
+ * by a subscriber, with 1,000 active rules (500 per-device thresholds, 500 per-device geofences),
+ * at 1k and 10k points/s. The gateway runs in a child process (embedded broker); this process
+ * publishes and subscribes. 1 in 20 threshold points crosses the raise level and carries its
+ * sequence number as the value; the next point of that device clears it, so every raise runs the
+ * MQTT action once (rate limit and de-dup set out of the way) and its `{value}` identifies it.
+ * Usage: npm run bench:alerts [-- --quick]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import { tempDir } from '@outpost/testing';
+
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? 4 : 10;
+const REPEATS = quick ? 1 : 3;
+const RATES = (process.env.BENCH_RATES ?? '1000,10000').split(',').map(Number);
+const DEVICES = 1000;
+const TRIGGER_EVERY = 20;
+
+function rules(): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < DEVICES; i++) {
+    const device = `dev-${i}`;
+    if (i % 2 === 0) {
+      out.push({ id: `hot-${i}`, kind: 'threshold', devices: [device], metric: 'temp', op: '>', raise: 90, clear: 80, actionsPerMinute: 1e9, dedupeSeconds: 0,
+        actions: [{ type: 'mqtt', topic: 'bench/alerts/{device}', payload: '{value}', qos: 0 }] });
+    } else {
+      const lon = 10 + (i % 50) * 0.01;
+      const lat = 50 + Math.floor(i / 50) * 0.01;
+      out.push({ id: `fence-${i}`, kind: 'geofence', devices: [device], polygon: [[lon, lat], [lon + 0.005, lat], [lon + 0.005, lat + 0.005], [lon, lat + 0.005], [lon, lat]], on: ['enter', 'exit'],
+        actionsPerMinute: 1e9, dedupeSeconds: 0, actions: [{ type: 'mqtt', topic: 'bench/fence/{device}', payload: '{change}', qos: 0 }] });
+    }
+  }
+  return out;
+}
+
+interface RunResult { sent: number; triggers: number; received: number; p50: number; p99: number; max: number; cpuMsPer1k: number; rssMb: number; fenceActions: number }
+
+async function startChild(dir: string, synchronous: string): Promise<{ child: ChildProcess; url: string; stats(): Promise<{ cpuUs: number; rss: number }> }> {
+  const cfg = { id: 'gw-bench', dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'silent' }, store: { synchronous }, alerts: { rules: rules() } };
+  const cfgFile = `${dir}/bench-config.json`;
+  writeFileSync(cfgFile, JSON.stringify(cfg));
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gateway-child.ts', import.meta.url)), cfgFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let buf = '';
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) { const line = buf.slice(0, nl); buf = buf.slice(nl + 1); waiters.shift()?.(line); }
+  });
+  const next = () => new Promise<string>((r) => waiters.push(r));
+  const ready = await next();
+  if (!ready.startsWith('READY ')) throw new Error(`gateway child: ${ready}`);
+  return {
+    child, url: ready.slice(6),
+    async stats() { const p = next(); child.stdin!.write('STATS\n'); return JSON.parse((await p).slice(6)) as { cpuUs: number; rss: number }; },
+  };
+}
+
+async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
+  const tmp = tempDir('outpost-bench-alerts-');
+  const gw = await startChild(tmp.dir, synchronous);
+  const sub = await mqtt.connectAsync(gw.url);
+  const pub = await mqtt.connectAsync(gw.url);
+  const sentAt = new Map<number, number>();
+  const lat: number[] = [];
+  let fenceActions = 0;
+  sub.on('message', (topic, m) => {
+    const t = performance.now();
+    if (topic.startsWith('bench/fence/')) { fenceActions++; return; }
+    const seq = Number(m.toString()) - 1000;
+    const s = sentAt.get(seq);
+    if (s !== undefined) { lat.push(t - s); sentAt.delete(seq); }
+  });
+  await sub.subscribeAsync('bench/#', { qos: 0 });
+  // warm up: every device once, below any level and outside every fence
+  for (let i = 0; i < DEVICES; i++) pub.publish(`outpost/v1/dev-${i}/telemetry`, JSON.stringify(i % 2 === 0 ? { temp: 20 } : { lat: 0, lon: 0 }), { qos: 0 });
+  await new Promise((r) => setTimeout(r, 1000));
+  const cpu0 = (await gw.stats()).cpuUs;
+  const devState = new Uint8Array(DEVICES);
+  let sent = 0;
+  let seq = 0;
+  let triggers = 0;
+  const t0 = performance.now();
+  const total = rate * SECONDS;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      while (sent < due) {
+        const i = sent % DEVICES;
+        let body: string;
+        if (i % 2 === 0) {
+          if (devState[i] === 1) { body = '{"temp":20}'; devState[i] = 0; }
+          else if (sent % TRIGGER_EVERY === 0) { seq++; triggers++; sentAt.set(seq, performance.now()); body = `{"temp":${1000 + seq}}`; devState[i] = 1; }
+          else body = '{"temp":50}';
+        } else {
+          const lon = 10 + (i % 50) * 0.01 + (Math.floor(sent / DEVICES / 10) % 2 === 0 ? 0.002 : 0.02);
+          const lat = 50 + Math.floor(i / 50) * 0.01 + 0.002;
+          body = JSON.stringify({ lat, lon });
+        }
+        pub.publish(`outpost/v1/dev-${i}/telemetry`, body, { qos: 0 });
+        sent++;
+      }
+      if (sent >= total) resolve(); else setImmediate(tick);
+    };
+    tick();
+  });
+  const deadline = performance.now() + 3000;
+  while (sentAt.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const st = await gw.stats();
+  gw.child.kill('SIGTERM');
+  await once(gw.child, 'exit');
+  await sub.endAsync();
+  await pub.endAsync();
+  tmp.cleanup();
+  lat.sort((a, b) => a - b);
+  const q = (f: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(f * lat.length))]! : Number.NaN);
+  return { sent, triggers, received: lat.length, p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? Number.NaN, cpuMsPer1k: (st.cpuUs - cpu0) / 1000 / (sent / 1000), rssMb: st.rss / 1024 / 1024, fenceActions };
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+const figures: Record<string, { value: number; unit: string; target?: number; meets?: boolean }> = {};
+const conditions: Record<string, unknown> = { loadAverage1mAtStart: r2((await import('node:os')).loadavg()[0]!), rules: 1000, mix: '500 thresholds + 500 geofences, one per device', devices: DEVICES, triggerEvery: TRIGGER_EVERY, seconds: SECONDS, repeats: REPEATS, qos: 0, node: process.version, cpus: (await import('node:os')).cpus().length };
+for (const synchronous of (process.env.BENCH_SYNC ?? 'normal,full').split(',')) {
+  for (const rate of RATES) {
+    const runs: RunResult[] = [];
+    for (let k = 0; k < REPEATS; k++) runs.push(await runOnce(rate, synchronous));
+    const tag = `${rate / 1000}k_${synchronous}`;
+    const m = (f: (r: RunResult) => number) => r2(median(runs.map(f)));
+    const delivered = runs.every((r) => r.received === r.triggers);
+    figures[`p50_ms_${tag}`] = { value: m((r) => r.p50), unit: 'ms' };
+    figures[`p99_ms_${tag}`] = { value: m((r) => r.p99), unit: 'ms', ...(rate === 10_000 ? { target: 5, meets: m((r) => r.p99) < 5 } : {}) };
+    figures[`max_ms_${tag}`] = { value: m((r) => r.max), unit: 'ms' };
+    figures[`alerts_delivered_${tag}`] = { value: m((r) => r.received / r.triggers), unit: 'ratio', target: 1, meets: delivered };
+    figures[`cpu_ms_per_1k_points_${tag}`] = { value: m((r) => r.cpuMsPer1k), unit: 'ms' };
+    figures[`rss_mb_${tag}`] = { value: m((r) => r.rssMb), unit: 'MB' };
+    process.stderr.write(`${tag}: ${JSON.stringify(runs.map((r) => ({ ...r, p50: r2(r.p50), p99: r2(r.p99), max: r2(r.max), cpuMsPer1k: r2(r.cpuMsPer1k), rssMb: r2(r.rssMb) })))}\n`);
+  }
+}
+conditions.loadAverage1mAtEnd = r2((await import('node:os')).loadavg()[0]!);
+conditions.nodeRedComparison = 'not run: the Node-RED side-by-side from ../shared/bench/edge-pipeline is not implemented (see docs/alerts.md)';
+process.stdout.write(`${JSON.stringify({ bench: 'alerts', figures, conditions })}\n`);
+process.exit(0);
