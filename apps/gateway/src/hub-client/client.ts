@@ -90,6 +90,15 @@ export class HubClient {
     return this.beating;
   }
 
+  /**
+   * A valid device token (renewed through the credential when expired): the uplink sends it as
+   * `x-outpost-token` with `x-outpost-gateway: <deviceId>` so its batches land under this device.
+   */
+  async currentToken(): Promise<string> {
+    if (!this.state.token || this.state.token.expiresAt <= Date.now() + 30_000) await this.renewToken();
+    return this.state.token!.token;
+  }
+
   /** Queue a gateway log line for the hub if it is at or above `shipLogsAt`. */
   log(level: DeviceLogLine['level'], msg: string, at = Date.now()): void {
     if (LEVELS.indexOf(level) < LEVELS.indexOf(this.opts.shipLogsAt ?? 'warn')) return;

@@ -98,6 +98,7 @@ test('a gateway registers with a token, reports health, gets a config push, roll
   const pts = await api('GET', `/v1/points?device=${id}&metric=temp&from=${now - 1000}&to=${now + 1000}`, undefined, admin);
   assert.deepEqual(pts.json.items, [{ ts: now, value: 21.5, unit: 'degC' }]);
 
+  assert.match(await client.currentToken(), /^odt\./);
   // A restart reuses the stored identity: no token needed, no re-registration.
   await client.stop();
   const again = new HubClient({ hubUrl: hub.url, hardwareId: 'box-1', stateFile, health: () => ({ status: 'online' }), applyConfig: (b, v) => runtime.apply(b, v) });
