@@ -1,5 +1,5 @@
 import type { PipelineDiff, PipelineTrace, TestResult } from '@outpost/engine';
-import type { PipelineTestResponse } from '@outpost/gateway/pipelines/test-request';
+import type { PipelineTestResponse } from '@outpost/operators/pipelines/test-request';
 
 const SAMPLE = 5;
 const j = (v: unknown) => JSON.stringify(v);

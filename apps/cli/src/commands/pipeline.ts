@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { isLoopback } from '@outpost/config';
 import { OutpostError } from '@outpost/contract';
 import { createEngineScriptRunner } from '@outpost/sandbox';
-import { checkPoint, parseTestRequest, runPipelineTest, type PipelineTestRequest, type PipelineTestResponse } from '@outpost/gateway/pipelines/test-request';
+import { checkPoint, parseTestRequest, runPipelineTest, type PipelineTestRequest, type PipelineTestResponse } from '@outpost/operators/pipelines/test-request';
 import type { CliIo } from '../io.js';
 import { RemoteError } from '../exit-codes.js';
 import { loadCliConfig, withConfigOptions, type ConfigFlags } from '../options.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OutpostError } from '@outpost/contract';
 import type { GatewayStore } from '@outpost/storage';
 import type { PipelineService } from './pipeline-service.js';
-import { parseTestRequest, runPipelineTest } from './test-request.js';
+import { parseTestRequest, runPipelineTest } from '@outpost/operators/pipelines/test-request';
 
 /** Bodies arrive as raw buffers on this API (the points route dead-letters malformed ones as sent). */
 function jsonBody(req: FastifyRequest, required = true): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { OutpostError, type Point } from '@outpost/contract';
 import { diffPipelines, pipelineError, testPipeline, type ModelRunner, type PipelineDiff, type ScriptRunner, type TestResult } from '@outpost/engine';
-import { builtinOperators } from '@outpost/operators';
+import { builtinOperators } from '../registry.js';
 
 /** Body of `POST /v1/pipelines/test` (gateway and hub). */
 export interface PipelineTestRequest {

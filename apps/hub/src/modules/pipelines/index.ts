@@ -1,6 +1,6 @@
 import { OutpostError, type Point } from '@outpost/contract';
 import { createEngineScriptRunner } from '@outpost/sandbox';
-import { parseTestRequest, runPipelineTest } from '@outpost/gateway/pipelines/test-request';
+import { parseTestRequest, runPipelineTest } from '@outpost/operators/pipelines/test-request';
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { errorResponses, orgOf } from '../../core/route-kit.js';
