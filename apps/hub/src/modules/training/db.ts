@@ -11,6 +11,8 @@ export interface MlTables {
     id: string; org_id: string; name: string; kind: string; request: string; estimate: string; status: string;
     percent: number; stage: string; eta_seconds: number | null; error: string | null;
     model_version: number | null; created_by: string; created_at: number; updated_at: number;
+    /** The hub process that runs (or will run) the job. */
+    runner: string;
   };
   anomaly_scores: {
     org_id: string; device_id: string; metric: string; ts: number; score: number; label: string;
@@ -56,7 +58,8 @@ async function create(db: MlDb): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull()).addColumn('request', 'text', (c) => c.notNull()).addColumn('estimate', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull()).addColumn('percent', double, (c) => c.notNull()).addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('eta_seconds', double).addColumn('error', 'text').addColumn('model_version', 'integer')
-    .addColumn('created_by', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull()).addColumn('updated_at', 'bigint', (c) => c.notNull()).execute();
+    .addColumn('created_by', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull()).addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addColumn('runner', 'text', (c) => c.notNull()).execute();
   await db.schema.createIndex('ml_training_jobs_org').ifNotExists().on('ml_training_jobs').columns(['org_id', 'created_at']).execute();
   await db.schema.createTable('anomaly_scores').ifNotExists()
     .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('device_id', 'text', (c) => c.notNull()).addColumn('metric', 'text', (c) => c.notNull())

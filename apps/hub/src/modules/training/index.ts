@@ -28,7 +28,7 @@ export const trainingModule: HubModule = {
     await ensureMlTables(db);
     const models = new ModelRepo(db);
     const jobs = new TrainingJobs(db, models, ctx.now);
-    await jobs.failOrphans();
+    await jobs.start();
     app.addHook('onClose', () => jobs.close());
     const tags = ['training'];
 
