@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { tempDir } from '@outpost/testing';
+import { evaluationCostMsPer1k } from './evaluate-only.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 4 : 10;
@@ -143,6 +144,8 @@ for (const synchronous of (process.env.BENCH_SYNC ?? 'normal,full').split(',')) 
     process.stderr.write(`${tag}: ${JSON.stringify(runs.map((r) => ({ ...r, p50: r2(r.p50), p99: r2(r.p99), max: r2(r.max), cpuMsPer1k: r2(r.cpuMsPer1k), rssMb: r2(r.rssMb) })))}\n`);
   }
 }
+const evalCost = median(Array.from({ length: REPEATS }, () => evaluationCostMsPer1k(rules(), DEVICES, TRIGGER_EVERY)));
+figures.evaluation_cpu_ms_per_1k_points = { value: r2(evalCost), unit: 'ms' };
 conditions.loadAverage1mAtEnd = r2((await import('node:os')).loadavg()[0]!);
 conditions.nodeRedComparison = 'not run: the Node-RED side-by-side from ../shared/bench/edge-pipeline is not implemented (see docs/alerts.md)';
 process.stdout.write(`${JSON.stringify({ bench: 'alerts', figures, conditions })}\n`);
