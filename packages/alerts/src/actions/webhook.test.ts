@@ -25,7 +25,7 @@ function setup(url: string, extra: Record<string, unknown> = {}) {
   const { db, close } = openDb();
   const engine = new AlertEngine({
     db, retry: { baseMs: 20, maxMs: 100 },
-    rules: [{ id: 'hot', kind: 'threshold', metric: 'temp', op: '>', raise: 90, actions: [{ type: 'webhook', url, secret: SECRET, maxAttempts: 3, timeoutMs: 300, ...extra }] }],
+    rules: [{ id: 'hot', kind: 'threshold', metric: 'temp', op: '>', raise: 90, actions: [{ type: 'webhook', url, secret: SECRET, maxAttempts: 3, timeoutMs: 5000, ...extra }] }],
   });
   const deliveries = () => db.prepare('SELECT attempt, outcome, status, detail FROM alert_deliveries ORDER BY id').all() as { attempt: number; outcome: string; status: number | null; detail: string | null }[];
   return { engine, deliveries, close: () => { engine.stop(); close(); } };
@@ -69,7 +69,7 @@ test('webhook: 500 is retried with backoff until it succeeds, every attempt logg
 
 test('webhook: a receiver that hangs times out, is retried and finally fails without blocking evaluation', async () => {
   const r = await receiver(() => undefined);
-  const s = setup(r.url);
+  const s = setup(r.url, { timeoutMs: 300 });
   try {
     s.engine.process([pt('p1', 'temp', 95, 1)]);
     // evaluation goes on while the hook hangs
