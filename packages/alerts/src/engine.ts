@@ -9,7 +9,7 @@ import type { ActionSpec } from './actions/spec.js';
 import { AlertStore, type AlertChange, type AlertQuery, type AlertRecord } from './lifecycle/alert-store.js';
 import { compileRule, type CompiledRule } from './rules/rule.js';
 import { invalid } from './rules/spec-errors.js';
-import type { Transition } from './types.js';
+import type { Severity, Transition } from './types.js';
 
 export interface AlertEngineOptions {
   /** The gateway SQLite (migration 5 applied): GatewayStore.db. */
@@ -119,6 +119,24 @@ export class AlertEngine {
     const found: [RuleRuntime, Transition][] = [];
     for (const rt of this.runtimes) for (const t of rt.rule.evaluator.onTick?.(now) ?? []) found.push([rt, t]);
     return this.apply(found, now);
+  }
+
+  /**
+   * Alerts raised outside the rules (pipeline `alert` nodes, see pipeline-sink.ts): stored, listed
+   * and sent to the hub like the others, de-duplicated while open; no actions, cleared by hand.
+   */
+  raiseExternal(items: readonly { rule: string; key: string; device: string; severity: Severity; message: string; points: readonly Point[] }[]): AlertChange[] {
+    if (items.length === 0) return [];
+    const now = this.now();
+    const changes: AlertChange[] = [];
+    this.store.transaction(() => {
+      for (const it of items) {
+        const c = this.store.raise(it, now);
+        if (c) changes.push(c);
+      }
+    });
+    this.dispatch(changes);
+    return changes;
   }
 
   acknowledge(id: number, by: string): AlertChange {

@@ -5,3 +5,4 @@ export { RULE_KINDS } from './rules/registry.js';
 export { signWebhook, type MqttPublish } from './actions/executors.js';
 export { changePayload, render } from './actions/template.js';
 export type { Transition, RuleEvaluator, Severity, RuleLocation } from './types.js';
+export { pipelineAlertSink, type PipelineAlertEvent } from './pipeline-sink.js';
