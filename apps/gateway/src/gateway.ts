@@ -8,7 +8,7 @@ import { GatewayStore, type StoreUsage } from '@outpost/storage';
 import { buildGatewayHttp } from './http/server.js';
 import { createGatewayMetrics } from './metrics.js';
 import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
-import { registerUplinkRoutes, uplinkFromConfig } from './uplink-wiring.js';
+import { registerUplinkRoutes, uplinkFromConfig, type UplinkIdentity } from './uplink-wiring.js';
 import type { Uplink, UplinkStatus } from '@outpost/uplink';
 import { startProcessing, type Processing } from './pipelines/processing.js';
 import { startGatewayAlerts, type GatewayAlerts } from './alerts/wiring.js';
@@ -19,6 +19,8 @@ export interface StartGatewayOptions {
   now?: () => number;
   /** Dev mode: when a configured port is taken, bind a free one instead of failing. */
   fallbackToFreePorts?: boolean;
+  /** Uplink as a hub-provisioned device (set by hub-link): device id and device-token provider. */
+  uplinkIdentity?: UplinkIdentity;
 }
 
 export interface GatewayStatus {
@@ -60,7 +62,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs },
     rejectLogIntervalMs: config.ingest.rejectLogIntervalMs,
   });
-  const uplink = uplinkFromConfig(config, store, logger, now);
+  const uplink = uplinkFromConfig(config, store, logger, now, opts.uplinkIdentity);
   const maxSizeBytes = config.store.maxSizeMb * MB;
   const retention = startRetentionLoop(store, { rawMaxAgeMs: config.store.retentionRawDays * 86_400_000, maxSizeBytes }, config.store.retentionIntervalMs, logger, now);
 

@@ -4,12 +4,18 @@ import type { GatewayConfig } from '@outpost/config';
 import type { GatewayStore } from '@outpost/storage';
 import { createUplink, type Uplink } from '@outpost/uplink';
 
+/**
+ * A provisioned gateway's uplink identity (apps/gateway/src/hub-link): its hub device id and a
+ * provider of its short-lived device token, instead of `gateway.id` and `gateway.uplink.token`.
+ */
+export interface UplinkIdentity { gateway: string; token: () => Promise<string> }
+
 /** The store-and-forward uplink from `gateway.uplink` (undefined when disabled). */
-export function uplinkFromConfig(config: GatewayConfig, store: GatewayStore, logger: Logger, now: () => number): Uplink | undefined {
+export function uplinkFromConfig(config: GatewayConfig, store: GatewayStore, logger: Logger, now: () => number, identity?: UplinkIdentity): Uplink | undefined {
   const u = config.uplink;
   if (!u.enabled || u.url === undefined) return undefined;
   return createUplink({
-    store, gateway: config.id, url: u.url, token: u.token, logger, now,
+    store, gateway: identity?.gateway ?? config.id, url: u.url, token: identity?.token ?? u.token, logger, now,
     points: u.points,
     limits: { maxBytes: Math.round(u.maxSizeMb * 1024 * 1024), maxAgeMs: u.maxAgeMs, ttlMs: u.ttlMs, dropCritical: u.dropCritical },
     batch: { minPoints: u.batchMinPoints, maxPoints: u.batchMaxPoints, maxBytes: u.batchMaxBytes, lingerMs: u.lingerMs },

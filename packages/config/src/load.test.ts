@@ -103,7 +103,7 @@ test('out of range, bad enum and unknown key from a file are all reported at onc
     const e = problems({ file });
     const lines = e.issues.map((i) => i.message);
     assert.equal(e.issues.length, 4, lines.join('\n'));
-    assert.ok(lines.includes(`gateway.htp: unknown key (value {"port":1}); did you mean "http"? Known keys here: id, dataDir, store, ingest, mqtt, http, modbus, uplink, rollups, pipelines, alerts, log (from file ${file})`), lines.join('\n'));
+    assert.ok(lines.includes(`gateway.htp: unknown key (value {"port":1}); did you mean "http"? Known keys here: id, dataDir, store, ingest, mqtt, http, modbus, uplink, rollups, pipelines, alerts, hub, log (from file ${file})`), lines.join('\n'));
     assert.ok(lines.includes(`gateway.store.synchronous: expected one of "full", "normal", got "off" (from file ${file})`), lines.join('\n'));
     assert.ok(lines.includes(`gateway.mqtt.port: expected integer 0–65535, got 70000 (from file ${file})`), lines.join('\n'));
     assert.ok(lines.includes(`hub.port: expected integer 0–65535, got -1 (from file ${file})`), lines.join('\n'));

@@ -6,7 +6,11 @@ export interface SenderOptions {
   url: string;
   gateway: string;
   stream: string;
-  token?: string | undefined;
+  /**
+   * `x-outpost-token`: a static token, or a provider called before every request (a provisioned
+   * gateway's short-lived device token, renewed by the hub client).
+   */
+  token?: string | (() => string | Promise<string>) | undefined;
   /** Whole request, connect to last byte of the answer. */
   timeoutMs: number;
 }
@@ -33,10 +37,11 @@ export class HttpSender {
       [UPLINK_HEADERS.seq]: String(b.seq),
       [UPLINK_HEADERS.sha256]: b.sha256,
     };
-    if (this.o.token) headers[UPLINK_HEADERS.token] = this.o.token;
     let status: number;
     let text: string;
     try {
+      const token = await this.token();
+      if (token) headers[UPLINK_HEADERS.token] = token;
       const res = await fetch(new URL(UPLINK_PATHS.batches, this.o.url), { method: 'POST', headers, body: b.body, signal: this.signal(signal) });
       status = res.status;
       text = await readCapped(res);
@@ -62,6 +67,11 @@ export class HttpSender {
     return { outcome: 'retry', status, reason: `hub answered ${status} ${code}: ${message}` };
   }
 
+  /** A failing provider (hub unreachable while renewing) throws inside the try: the send is retried. */
+  private async token(): Promise<string | undefined> {
+    return typeof this.o.token === 'function' ? this.o.token() : this.o.token;
+  }
+
   private signal(stop?: AbortSignal): AbortSignal {
     const t = AbortSignal.timeout(this.o.timeoutMs);
     return stop ? AbortSignal.any([t, stop]) : t;
@@ -71,7 +81,8 @@ export class HttpSender {
   async probe(signal?: AbortSignal): Promise<{ ok: boolean; reason?: string }> {
     try {
       const headers: Record<string, string> = { [UPLINK_HEADERS.gateway]: this.o.gateway };
-      if (this.o.token) headers[UPLINK_HEADERS.token] = this.o.token;
+      const token = await this.token();
+      if (token) headers[UPLINK_HEADERS.token] = token;
       const res = await fetch(new URL(UPLINK_PATHS.probe, this.o.url), { headers, signal: this.signal(signal) });
       const text = await readCapped(res);
       return res.status === 200 ? { ok: true } : { ok: false, reason: `probe answered ${res.status}: ${text.slice(0, 200)}` };

@@ -12,7 +12,8 @@ export interface UplinkOptions {
   gateway: string;
   /** Hub base URL. */
   url: string;
-  token?: string | undefined;
+  /** Static token or a provider called before every request (see SenderOptions.token). */
+  token?: string | (() => string | Promise<string>) | undefined;
   /** Raw points flow into the outbox (in the commit's own transaction) when enabled. */
   points?: { enabled: boolean; class: PriorityClass };
   limits?: Partial<OutboxLimits>;

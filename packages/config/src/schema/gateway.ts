@@ -133,6 +133,15 @@ const AlertsSection = Section({
   uplink: Bool({ default: true, description: 'Enqueue every lifecycle change as a critical `alerts` outbox item when `gateway.uplink.enabled`.' }),
 }, { description: 'Alert rules, lifecycle and actions on the gateway (see docs/alerts.md).' });
 
+const HubLinkSection = Section({
+  url: Optional(Str({ minLength: 1, description: 'Hub base URL, e.g. `https://hub.example.com`. When set, the gateway registers with the hub, sends heartbeats, applies the config the hub pushes (rolling back one that fails to start) and, unless `gateway.uplink.url` names another endpoint, sends its uplink to this hub as the provisioned device. See docs/fleet.md.' })),
+  registrationToken: Optional(Str({ minLength: 1, description: 'One-time registration token from the hub (`POST /v1/registration-tokens`); needed only on the first start, afterwards the device credential in `<gateway.dataDir>/hub-client.json` is used.' })),
+  hardwareId: Optional(Str({ minLength: 1, description: 'This box\'s stable hardware id. Default: `/etc/machine-id`, else the host name.' })),
+  name: Optional(Str({ minLength: 1, description: 'Device name shown in the hub at registration. Default: `gateway.id`.' })),
+  heartbeatIntervalMs: Int({ minimum: 100, default: 30_000, description: 'Heartbeat period until the hub answers with its own (`heartbeatIntervalS`).' }),
+  shipLogsAt: StringEnum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, { default: 'warn', description: 'Gateway log lines at or above this level are shipped to the hub with the next heartbeat.' }),
+}, { description: 'Provisioning, heartbeats and pushed configuration from the hub (see docs/fleet.md).' });
+
 export const GatewaySection = Section({
   id: Str({ minLength: 1, default: 'gw-local', description: 'Gateway id, unique within the fleet.' }),
   dataDir: Str({ minLength: 1, default: './.outpost/gateway', description: 'Folder for the gateway\'s data (database, state). Relative paths resolve against the working directory.' }),
@@ -145,5 +154,6 @@ export const GatewaySection = Section({
   rollups: RollupsSection,
   pipelines: PipelinesSection,
   alerts: AlertsSection,
+  hub: HubLinkSection,
   log: LogSection,
 }, { description: 'The gateway: ingest, validation, local store.' });
