@@ -11,6 +11,11 @@ export async function loadStartGateway(): Promise<typeof import('@outpost/gatewa
   return (await import('@outpost/gateway')).startGateway;
 }
 
+/** The gateway under a hub's control (`gateway.hub.url` set): registration, heartbeats, pushed config. */
+export async function loadStartHubLink(): Promise<typeof import('@outpost/gateway/hub-link/index')['startHubLink']> {
+  return (await import('@outpost/gateway/hub-link/index')).startHubLink;
+}
+
 export async function loadHub(): Promise<typeof import('@outpost/hub')> {
   return import('@outpost/hub');
 }
