@@ -13,6 +13,7 @@ import type { Uplink, UplinkStatus } from '@outpost/uplink';
 import { startProcessing, type Processing } from './pipelines/processing.js';
 import { startGatewayAlerts, type GatewayAlerts } from './alerts/wiring.js';
 import { registerAlertRoutes } from './alerts/routes.js';
+import { pipelineAlertSink } from '@outpost/alerts';
 
 export interface StartGatewayOptions {
   logger?: Logger;
@@ -118,7 +119,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   try {
     alerts = startGatewayAlerts({ config, store, ingestor, uplink, logger, now });
     registerAlertRoutes(http, alerts);
-    processing = await startProcessing(config, { store, ingestor, uplink, http, logger, now, mqttBroker: () => (addresses.mqtt ? { url: addresses.mqtt, username: config.mqtt.username, password: config.mqtt.password } : undefined) });
+    processing = await startProcessing(config, { store, ingestor, uplink, http, logger, now, alertSink: alerts && pipelineAlertSink(alerts.engine), mqttBroker: () => (addresses.mqtt ? { url: addresses.mqtt, username: config.mqtt.username, password: config.mqtt.password } : undefined) });
     if (config.mqtt.mode === 'embedded') {
       const tls = config.mqtt.tls;
       const mk = (port: number, withTls: boolean): MqttBrokerSource => createMqttBrokerSource({

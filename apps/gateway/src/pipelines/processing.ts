@@ -23,11 +23,13 @@ export interface Processing {
 export async function startProcessing(config: GatewayConfig, d: {
   store: GatewayStore; ingestor: Pick<GatewayIngestor, 'onCommitted'>; uplink?: Uplink | undefined; http: FastifyInstance;
   logger: Logger; now: () => number; mqttBroker?: PipelineServiceDeps['mqttBroker'];
+  /** Where pipeline `alert` nodes raise alerts (the gateway's alert engine). */
+  alertSink?: PipelineServiceDeps['alertSink'];
 }): Promise<Processing> {
   const rollups = config.rollups.enabled ? await startRollups(config, d.store, { logger: d.logger, now: d.now, uplink: d.uplink }) : undefined;
   let pipelines: PipelineService;
   try {
-    pipelines = await startPipelines(config, d.store, { logger: d.logger, now: d.now, uplink: d.uplink, rollups: rollups?.table, mqttBroker: config.mqtt.mode === 'off' ? undefined : d.mqttBroker });
+    pipelines = await startPipelines(config, d.store, { logger: d.logger, now: d.now, uplink: d.uplink, rollups: rollups?.table, mqttBroker: config.mqtt.mode === 'off' ? undefined : d.mqttBroker, alertSink: d.alertSink });
   } catch (e) {
     await rollups?.stop();
     throw e;
