@@ -95,6 +95,13 @@ test('a gateway started with a registration token appears in the hub, reports he
   assert.deepEqual(pts, [{ ts: now, value: 21.5, unit: 'degC' }, { ts: now + 1, value: 21.7, unit: 'degC' }]);
   // Another organisation does not see them.
   assert.equal((await api('GET', `/v1/points?device=${id}&metric=m1%2Ftemp&from=${now - 1000}&to=${now + 1000}`, undefined, root)).status, 404);
+
+  // A restart (the token is spent) keeps the identity and starts straight on the applied version d1.
+  await link.stop();
+  const again = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
+  t.after(() => again.stop());
+  assert.deepEqual([again.client.deviceId, again.client.appliedVersion, again.config().ingest.maxFutureMs], [id, 'd1', 1000]);
+  assert.equal((await api('GET', '/v1/devices', undefined, admin)).json.total, 1, 'no second registration');
 });
 
 async function ingest(base: string, points: unknown[]): Promise<{ accepted: number; rejected: Array<{ reason: string }> }> {
