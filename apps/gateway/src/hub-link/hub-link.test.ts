@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '@outpost/config';
-import { tempDir, waitFor } from '@outpost/testing';
+import { freePort, tempDir, waitFor } from '@outpost/testing';
 // Test-only: the real hub over real HTTP, so the gateway meets the routes it will meet in a fleet.
 import { startHub } from '@outpost/hub';
 import { startHubLink } from './supervisor.js';
@@ -109,3 +109,47 @@ async function ingest(base: string, points: unknown[]): Promise<{ accepted: numb
   return (await r.json()) as { accepted: number; rejected: Array<{ reason: string }> };
 }
 
+
+test('a registered gateway whose hub is down at start runs and resumes heartbeats when the hub is back; a first start without the hub says why', async (t) => {
+  const tmp = tempDir('outpost-hublink-');
+  t.after(tmp.cleanup);
+  const hubConfig = (port: number) => loadConfig({ overrides: { hub: { port, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub;
+  let hub = await startHub(hubConfig(0));
+  const port = Number(new URL(hub.url).port);
+  const api = async (method: string, path: string, body?: unknown, token?: string) => {
+    const r = await fetch(`${hub.url}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return (await r.json()) as any;
+  };
+  await api('POST', '/v1/setup', { orgName: 'Acme', email: 'root@acme.test', password: PASSWORD });
+  const admin = (await api('POST', '/v1/sessions', { email: 'root@acme.test', password: PASSWORD })).token as string;
+  const token = (await api('POST', '/v1/registration-tokens', {}, admin)).token as string;
+  const file = `${tmp.dir}/outpost.json`;
+  const hubSection = { url: hub.url, registrationToken: token, hardwareId: 'box-9', heartbeatIntervalMs: 200 };
+  writeFileSync(file, JSON.stringify({ gateway: { dataDir: `${tmp.dir}/gw`, http: { port: 0 }, mqtt: { mode: 'off' }, hub: hubSection } }));
+  const load = (pushed: Record<string, unknown> | null) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway;
+
+  const first = await startHubLink({ load });
+  const id = first.client.deviceId!;
+  await first.stop();
+  await hub.stop();
+
+  const offline = await startHubLink({ load });
+  t.after(() => offline.stop());
+  assert.equal(offline.client.deviceId, id);
+  assert.ok(offline.gateway()?.addresses.http, 'the gateway runs without its hub');
+  const back = Date.now();
+  hub = await startHub(hubConfig(port));
+  t.after(() => hub.stop());
+  const beats = await waitFor(async () => {
+    const r = await api('GET', `/v1/devices/${id}/heartbeats?from=${back}&to=${Date.now() + 1000}`, undefined, admin);
+    return r.items?.length > 0 ? r.items : undefined;
+  }, { timeoutMs: 10_000, intervalMs: 100, what: 'a heartbeat after the hub came back' });
+  assert.equal(beats[0].body.services.gateway, 'running');
+
+  // A box that never registered cannot start without the hub: the error names the setting.
+  const fresh = `${tmp.dir}/fresh.json`;
+  const nowhere = `http://127.0.0.1:${await freePort()}`;
+  writeFileSync(fresh, JSON.stringify({ gateway: { dataDir: `${tmp.dir}/gw2`, http: { port: 0 }, mqtt: { mode: 'off' }, hub: { url: nowhere, registrationToken: token, hardwareId: 'box-10' } } }));
+  const refused = await startHubLink({ load: () => loadConfig({ file: fresh }).gateway }).then(() => 'started', (e: Error) => e.message);
+  assert.equal(refused, `hub link: cannot register with the hub at ${nowhere} (gateway.hub.url): fetch failed (ECONNREFUSED)`);
+});

@@ -107,7 +107,12 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     health: () => health(gw?.status(), current.dataDir),
     applyConfig: apply,
   });
-  await client.ensureRegistered();
+  try {
+    await client.ensureRegistered();
+  } catch (e) {
+    // Without a device id the uplink has no identity: a first start needs the hub.
+    throw new Error(`hub link: cannot register with the hub at ${hub.url} (gateway.hub.url): ${describe(e)}`, { cause: e });
+  }
 
   // The version applied before a restart is started again; if it no longer starts, the local config.
   const applied = readState(stateFile).applied;
@@ -152,4 +157,11 @@ function line(o: object, m?: string): string {
   const err = (o as { err?: unknown }).err;
   const detail = err instanceof Error ? err.message : typeof err === 'string' ? err : undefined;
   return [m, detail].filter(Boolean).join(': ') || JSON.stringify(o);
+}
+
+function describe(e: unknown): string {
+  // fetch hides the reason (refused, DNS, TLS) in its cause.
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const why = err.cause?.code ?? err.cause?.message;
+  return why ? `${err.message} (${why})` : err.message;
 }
