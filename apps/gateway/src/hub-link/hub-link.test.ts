@@ -102,6 +102,25 @@ test('a gateway started with a registration token appears in the hub, reports he
   t.after(() => again.stop());
   assert.deepEqual([again.client.deviceId, again.client.appliedVersion, again.config().ingest.maxFutureMs], [id, 'd1', 1000]);
   assert.equal((await api('GET', '/v1/devices', undefined, admin)).json.total, 1, 'no second registration');
+
+  // A version that no longer starts after a restart (its port was taken meanwhile): the local
+  // config runs and the hub is told so.
+  const port = await freePort();
+  assert.equal((await api('POST', `/v1/devices/${id}/configs`, { config: { http: { port } } }, admin)).status, 201);
+  await waitFor(() => again.client.appliedVersion === 'd3', { timeoutMs: 10_000, intervalMs: 50 });
+  await again.stop();
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => squatter.close(() => r())));
+  const third = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
+  t.after(() => third.stop());
+  assert.deepEqual([third.client.appliedVersion, third.config().http.port], [null, 0], 'the local config runs');
+  const reported = await waitFor(async () => {
+    const d = (await api('GET', `/v1/devices/${id}`, undefined, admin)).json;
+    return d.configError ? d : undefined;
+  }, { timeoutMs: 10_000, intervalMs: 100 });
+  assert.deepEqual([reported.appliedConfig, reported.desiredConfig], [null, 'd3']);
+  assert.match(reported.configError, /failed to start: gateway\.http\.port: .*; running the local config/);
 });
 
 async function ingest(base: string, points: unknown[]): Promise<{ accepted: number; rejected: Array<{ reason: string }> }> {

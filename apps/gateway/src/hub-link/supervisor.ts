@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { silentLogger, type Logger } from '@outpost/contract';
 import type { GatewayConfig } from '@outpost/config';
 import { startGateway as defaultStartGateway, type RunningGateway, type StartGatewayOptions } from '../gateway.js';
-import { HubClient } from '../hub-client/client.js';
-import { readState } from '../hub-client/state.js';
+import { HubClient, type HubClientOptions } from '../hub-client/client.js';
+import { readState, writeState } from '../hub-client/state.js';
 import { createHealth } from './health.js';
 
 export interface HubLinkOptions {
@@ -100,13 +100,14 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     return next;
   };
 
-  client = new HubClient({
+  const clientOptions: HubClientOptions = {
     hubUrl: hub.url, hardwareId: hub.hardwareId ?? defaultHardwareId(), name: hub.name ?? local.id,
     registrationToken: hub.registrationToken, stateFile, intervalMs: hub.heartbeatIntervalMs, shipLogsAt: hub.shipLogsAt,
     logger, ...(opts.fetch ? { fetch: opts.fetch } : {}),
     health: () => health(gw?.status(), current.dataDir),
     applyConfig: apply,
-  });
+  };
+  client = new HubClient(clientOptions);
   try {
     await client.ensureRegistered();
   } catch (e) {
@@ -115,13 +116,19 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
   }
 
   // The version applied before a restart is started again; if it no longer starts, the local config.
-  const applied = readState(stateFile).applied;
+  const state = readState(stateFile);
+  const applied = state.applied;
   try {
     if (applied) await apply(applied.body, applied.version);
     else await apply(null, null);
   } catch (e) {
     if (!applied) throw e;
-    logger.error({ err: (e as Error).message, version: applied.version }, 'the applied config no longer starts; starting the local config');
+    const error = `failed to start: ${(e as Error).message}; running the local config`;
+    logger.error({ err: error, version: applied.version }, 'the applied config no longer starts; starting the local config');
+    // Recorded as failed (reported, not retried until the hub offers another version); the client
+    // is created again from the state file so it reports what runs.
+    writeState(stateFile, { ...state, applied: null, failed: { version: applied.version, error } });
+    client = new HubClient(clientOptions);
     await apply(null, null);
   }
   // The hub unreachable at start: the gateway runs on, and start() (first beat, then the schedule)
