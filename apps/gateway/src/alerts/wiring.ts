@@ -48,7 +48,9 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
     engine,
     async connect(brokerUrl) {
       const url = a.mqttUrl ?? brokerUrl;
-      if (!url) return;
+      // No client (and no connection on the broker) unless some edge rule publishes over MQTT.
+      const usesMqtt = (a.rules as Array<{ actions?: Array<{ type?: string }> }>).some((r) => (r.actions ?? []).some((x) => x.type === 'mqtt'));
+      if (!url || !usesMqtt) return;
       ready = connectMqttPublisher(url, { clientId: `outpost-alerts-${o.config.id}`, username: o.config.mqtt.username, password: o.config.mqtt.password })
         .then((p) => { publisher = p; })
         .catch((e: unknown) => { o.logger.error({ err: e, url }, 'alert actions cannot reach the MQTT broker'); })

@@ -5,7 +5,6 @@ import { OutpostError, type Point } from '@outpost/contract';
 import { GATEWAY_MIGRATIONS, migrate } from './migrations.js';
 import { encodeFlags, encodeValue } from './point-codec.js';
 import { queryDeadLetters, queryPoints, type DeadLetter, type DeadLetterQuery, type PointQuery } from './queries.js';
-import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
 
 export interface GatewayStoreOptions {
@@ -18,11 +17,6 @@ export interface GatewayStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Hard ceiling on the database file: past it writes fail with ERR_STORE_FULL (models a full disk). */
   hardCapMb?: number;
-  /**
-   * Checkpoint the WAL on a worker thread every this many ms instead of inside commits (0: leave it
-   * to SQLite's automatic checkpoint). Default 1000 for file databases.
-   */
-  checkpointIntervalMs?: number;
   /** Dead letters kept; older ones are deleted as new ones arrive. */
   deadLetterMaxRows?: number;
   /** Largest raw payload kept per dead letter, bytes; longer payloads are truncated (raw_bytes keeps the size). */
@@ -71,7 +65,6 @@ export class GatewayStore {
   private readonly deadLetterMaxRows: number;
   private readonly deadLetterMaxRawBytes: number;
   private closed = false;
-  private checkpointer: Checkpointer | undefined;
   private readonly commitHooks = new Set<CommitHook>();
 
   static open(opts: GatewayStoreOptions): GatewayStore {
@@ -89,20 +82,14 @@ export class GatewayStore {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${(opts.synchronous ?? 'full').toUpperCase()}`);
     db.pragma('temp_store = MEMORY');
-    db.pragma('cache_size = -16000');
+    // SQLite's default 2 MiB page cache: with a time-first key only the right edge is hot, and a
+    // larger cache measured no faster while costing RSS on small gateways.
+    db.pragma('cache_size = -2000');
     db.pragma('busy_timeout = 5000');
     migrate(db, GATEWAY_MIGRATIONS);
     if (opts.hardCapMb !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.pragma(`max_page_count = ${Math.max(16, Math.floor((opts.hardCapMb * 1024 * 1024) / pageSize))}`);
-    }
-    const checkpointMs = opts.checkpointIntervalMs ?? (opts.path === ':memory:' ? 0 : 1000);
-    if (checkpointMs > 0) {
-      db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = startCheckpointer(opts.path, checkpointMs, () => {
-        // Never let the WAL grow without bound: hand checkpoints back to SQLite.
-        if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
-      });
     }
     this.deadLetterMaxRows = opts.deadLetterMaxRows ?? 10_000;
     this.deadLetterMaxRawBytes = opts.deadLetterMaxRawBytes ?? 64 * 1024;
@@ -189,7 +176,6 @@ export class GatewayStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    void this.checkpointer?.stop();
     this.db.close();
   }
 
