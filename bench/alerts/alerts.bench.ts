@@ -147,6 +147,6 @@ for (const synchronous of (process.env.BENCH_SYNC ?? 'normal,full').split(',')) 
 const evalCost = median(Array.from({ length: REPEATS }, () => evaluationCostMsPer1k(rules(), DEVICES, TRIGGER_EVERY)));
 figures.evaluation_cpu_ms_per_1k_points = { value: r2(evalCost), unit: 'ms' };
 conditions.loadAverage1mAtEnd = r2((await import('node:os')).loadavg()[0]!);
-conditions.nodeRedComparison = 'not run: the Node-RED side-by-side from ../shared/bench/edge-pipeline is not implemented (see docs/alerts.md)';
+conditions.nodeRedComparison = 'not run: the Node-RED side-by-side from ../shared/bench/edge-pipeline is not built yet (see docs/alerts.md)';
 process.stdout.write(`${JSON.stringify({ bench: 'alerts', figures, conditions })}\n`);
 process.exit(0);
