@@ -1,7 +1,8 @@
-import { OutpostError, type Ingestor } from '@outpost/contract';
+import type { Ingestor } from '@outpost/contract';
 import { decodePayload, type DecodeLimits } from '@outpost/connectors';
 import { MAX_QUERY_LIMIT, type GatewayStore } from '@outpost/storage';
 import type { FastifyInstance } from 'fastify';
+import { parseQueryTime as parseTime } from './query-time.js';
 
 const rejectSchema = {
   type: 'object',
@@ -21,15 +22,6 @@ const pointSchema = {
     quality: { type: 'string', enum: ['good', 'uncertain', 'bad'] }, tags: { type: 'object', additionalProperties: { type: 'string' } },
   },
 } as const;
-
-/** `from`/`to` accept epoch milliseconds or an ISO-8601 date-time. */
-function parseTime(name: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (/^-?\d+$/.test(v)) return Number(v);
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new OutpostError('ERR_QUERY_INVALID', `${name}: expected epoch milliseconds or an ISO-8601 date-time, got ${JSON.stringify(v)}`);
-  return ms;
-}
 
 export function registerPointRoutes(app: FastifyInstance, deps: { ingestor: Ingestor; store: GatewayStore; limits: DecodeLimits; now: () => number }): void {
   // Bodies arrive raw so a malformed one can be dead-lettered as sent, with the error's position.

@@ -2,15 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { OutpostError } from '@outpost/contract';
 import { formatDuration, parseDuration } from '@outpost/engine';
 import type { RollupService } from './rollup-service.js';
-
-/** `from`/`to`: epoch milliseconds or an ISO-8601 date-time. */
-function parseTime(name: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (/^-?\d+$/.test(v)) return Number(v);
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new OutpostError('ERR_QUERY_INVALID', `${name}: expected epoch milliseconds or an ISO-8601 date-time, got ${JSON.stringify(v)}`);
-  return ms;
-}
+import { parseQueryTime as parseTime } from '../http/query-time.js';
 
 /** `GET /v1/rollups`: rollup rows of one interval by device, metric and bucket start. */
 export function registerRollupRoutes(app: FastifyInstance, rollups: RollupService | undefined): void {
