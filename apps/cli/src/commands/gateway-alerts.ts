@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { isLoopback } from '@outpost/config';
 import type { CliIo } from '../io.js';
 import { RemoteError } from '../exit-codes.js';
 import { loadCliConfig, withConfigOptions, type ConfigFlags } from '../options.js';
 import { parsePositiveInt, parseTime } from '../time-arg.js';
+import { gatewayTarget, unreachableGateway } from '../gateway-target.js';
 
 interface Flags extends ConfigFlags { state?: string; rule?: string; device?: string; since?: number; limit: number; ack?: string; clear?: string; by?: string; url?: string; token?: string; json?: boolean }
 interface AlertRow { id: number; rule: string; device: string; severity: string; state: string; message: string; raisedAt: number; ackedAt: number | null; ackedBy: string | null; clearedAt: number | null }
@@ -26,10 +26,7 @@ export function gatewayAlertsCommand(io: CliIo, now: () => number = Date.now): C
     .addHelpText('after', '\nExamples:\n  outpost gateway alerts --state open\n  outpost gateway alerts --ack 42 --by alice')
     .action(async (flags: Flags) => {
       const config = loadCliConfig(flags, io);
-      const http = config.gateway.http;
-      const host = isLoopback(http.host) || http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
-      const base = (flags.url ?? `http://${host}:${http.port}`).replace(/\/+$/, '');
-      const token = flags.token ?? http.token;
+      const { base, token } = gatewayTarget(config.gateway.http, flags);
       if (flags.ack !== undefined || flags.clear !== undefined) {
         const [verb, id] = flags.ack !== undefined ? ['ack', flags.ack] : ['clear', flags.clear!];
         const change = await call(`${base}/v1/alerts/${id}/${verb}`, token, verb === 'ack' ? { by: flags.by } : {});
@@ -57,8 +54,7 @@ async function call(url: string, token: string | undefined, body?: unknown): Pro
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause;
-    throw new RemoteError(`cannot reach the gateway at ${new URL(url).origin} (${cause?.code ?? (e as Error).message}); is \`outpost gateway\` running there? (see --url)`);
+    throw unreachableGateway(url, e);
   }
   const text = await res.text();
   let parsed: unknown;

@@ -3,7 +3,7 @@ import type { CliIo } from '../io.js';
 import { RemoteError } from '../exit-codes.js';
 import { loadCliConfig, withConfigOptions, type ConfigFlags } from '../options.js';
 import { parsePositiveInt, parseTime } from '../time-arg.js';
-import { isLoopback } from '@outpost/config';
+import { gatewayTarget, unreachableGateway } from '../gateway-target.js';
 
 interface QueryFlags extends ConfigFlags {
   device?: string;
@@ -35,10 +35,7 @@ export function gatewayQueryCommand(io: CliIo, now: () => number = Date.now): Co
     .addHelpText('after', '\nExample:\n  outpost gateway query --device meter-1 --metric active_power --from -15m --limit 20')
     .action(async (flags: QueryFlags) => {
       const config = loadCliConfig(flags, io);
-      const http = config.gateway.http;
-      const host = isLoopback(http.host) || http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
-      const base = (flags.url ?? `http://${host}:${http.port}`).replace(/\/+$/, '');
-      const token = flags.token ?? http.token;
+      const { base, token } = gatewayTarget(config.gateway.http, flags);
       const params = new URLSearchParams({ limit: String(flags.limit), order: flags.order });
       if (flags.device) params.set('device', flags.device);
       if (flags.metric) params.set('metric', flags.metric);
@@ -55,9 +52,7 @@ async function fetchPoints(url: string, token: string | undefined): Promise<Poin
   try {
     res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (e as Error).message;
-    throw new RemoteError(`cannot reach the gateway at ${new URL(url).origin} (${why}); is \`outpost gateway\` running there? (see --url)`);
+    throw unreachableGateway(url, e);
   }
   const text = await res.text();
   let body: unknown;

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { isLoopback } from '@outpost/config';
 import type { CliIo } from '../io.js';
 import { RemoteError } from '../exit-codes.js';
 import { loadCliConfig, withConfigOptions, type ConfigFlags } from '../options.js';
+import { gatewayTarget, unreachableGateway } from '../gateway-target.js';
 
 interface Flags extends ConfigFlags { url?: string; token?: string; json?: boolean }
 
@@ -28,16 +28,12 @@ export function gatewayUplinkStatusCommand(io: CliIo, now: () => number = Date.n
     .option('--json', 'print the status as JSON')
     .action(async (flags: Flags) => {
       const config = loadCliConfig(flags, io);
-      const http = config.gateway.http;
-      const host = isLoopback(http.host) || http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
-      const base = (flags.url ?? `http://${host}:${http.port}`).replace(/\/+$/, '');
-      const token = flags.token ?? http.token;
+      const { base, token } = gatewayTarget(config.gateway.http, flags);
       let res: Response;
       try {
         res = await fetch(`${base}/v1/uplink/status`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
       } catch (e) {
-        const cause = (e as { cause?: { code?: string } }).cause;
-        throw new RemoteError(`cannot reach the gateway at ${base} (${cause?.code ?? (e as Error).message}); is \`outpost gateway\` running there? (see --url)`);
+        throw unreachableGateway(base, e);
       }
       const text = await res.text();
       let body: unknown;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { isLoopback } from '@outpost/config';
 import { OutpostError } from '@outpost/contract';
 import { createEngineScriptRunner } from '@outpost/sandbox';
 import { checkPoint, parseTestRequest, runPipelineTest, type PipelineTestRequest, type PipelineTestResponse } from '@outpost/operators/pipelines/test-request';
@@ -10,6 +9,7 @@ import { loadCliConfig, withConfigOptions, type ConfigFlags } from '../options.j
 import { parseTime } from '../time-arg.js';
 import type { CliCommand } from './types.js';
 import { renderTestResponse } from './pipeline-render.js';
+import { gatewayTarget, unreachableGateway } from '../gateway-target.js';
 
 interface TestFlags extends ConfigFlags {
   input?: string;
@@ -76,8 +76,7 @@ async function postTest(base: string, token: string | undefined, body: PipelineT
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause;
-    throw new RemoteError(`cannot reach the gateway at ${base} (${cause?.code ?? (e as Error).message}); is \`outpost gateway\` running there? (see --url)`);
+    throw unreachableGateway(base, e);
   }
   const text = await res.text();
   let json: any;
@@ -114,14 +113,9 @@ function testCommand(io: CliIo, now: () => number): Command {
         const { req } = parseTestRequest(body, MAX_POINTS);
         result = await runPipelineTest(req, req.points as never[], { scriptRunner: createEngineScriptRunner() });
       } else {
-        let base = flags.url;
-        let token = flags.token;
-        if (!base) {
-          const http = loadCliConfig(flags, io).gateway.http;
-          base = `http://${isLoopback(http.host) || http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host}:${http.port}`;
-          token ??= http.token;
-        }
-        result = await postTest(base.replace(/\/+$/, ''), token, body);
+        // Without --url the configuration says where the gateway is (and its token).
+        const { base, token } = flags.url ? { base: flags.url.replace(/\/+$/, ''), token: flags.token } : gatewayTarget(loadCliConfig(flags, io).gateway.http, flags);
+        result = await postTest(base, token, body);
       }
       io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderTestResponse(result));
     });
