@@ -235,4 +235,38 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.deepEqual(await s.assignments.list('org-b', {}), []);
     assert.deepEqual((await s.audit('org-a', { entity: 'assignment' })).map((e) => e.action), ['unassign', 'repoint', 'assign', 'assign', 'assign']);
   });
+  await withStore('pipelines: immutable numbered versions, unchanged saves not repeated, activation history and rollback target, org-scoped', async (s) => {
+    const { a, b } = await twoOrgs(s);
+    const doc1 = JSON.stringify({ id: 'clean', nodes: [1] });
+    const v1 = await s.pipelines.save(a, 'clean', doc1, 'first', T0);
+    assert.deepEqual([v1.created, v1.version.version, v1.version.note, v1.version.createdBy], [true, 1, 'first', 'user:ua']);
+    assert.match(v1.version.hash, /^[0-9a-f]{64}$/);
+    const again = await s.pipelines.save(a, 'clean', doc1, 'ignored', T0 + 1);
+    assert.deepEqual([again.created, again.version.version, again.version.note], [false, 1, 'first'], 'the same content as the latest version is not a new version');
+    const v2 = await s.pipelines.save(a, 'clean', JSON.stringify({ id: 'clean', nodes: [2] }), null, T0 + 2);
+    assert.equal(v2.version.version, 2);
+    assert.equal((await s.pipelines.save(a, 'clean', doc1, null, T0 + 3)).version.version, 3, 'going back to older content is a new version');
+    assert.deepEqual((await s.pipelines.get('org-a', 'clean', 2)).doc, { id: 'clean', nodes: [2] });
+    assert.deepEqual((await s.pipelines.versions('org-a', 'clean')).map((v) => v.version), [1, 2, 3]);
+    await rejectsWith(s.pipelines.get('org-a', 'clean', 9), 'ERR_PIPELINE_VERSION');
+    await rejectsWith(s.pipelines.get('org-b', 'clean', 1), 'ERR_PIPELINE_VERSION');
+    await rejectsWith(s.pipelines.versions('org-b', 'clean'), 'ERR_PIPELINE_VERSION');
+    await s.pipelines.save(b, 'clean', JSON.stringify({ id: 'clean', other: true }), null, T0);
+    assert.equal((await s.pipelines.get('org-b', 'clean', 1)).doc.other, true, 'each org numbers its own versions');
+
+    assert.deepEqual(await s.pipelines.allActive(), []);
+    await s.pipelines.activate(a, 'clean', 1, 'activate', T0 + 10);
+    await s.pipelines.activate(a, 'clean', 3, 'activate', T0 + 11);
+    assert.equal(await s.pipelines.previousVersion('org-a', 'clean'), 1);
+    await rejectsWith(s.pipelines.activate(a, 'clean', 7, 'activate', T0), 'ERR_PIPELINE_VERSION');
+    await rejectsWith(s.pipelines.activate(b, 'nope', null, 'deactivate', T0), 'ERR_PIPELINE_VERSION');
+    const list = await s.pipelines.list('org-a');
+    assert.deepEqual(list.map((p) => [p.id, p.latestVersion, p.versions, p.activeVersion, p.activatedAt]), [['clean', 3, 3, 3, T0 + 11]]);
+    assert.deepEqual((await s.pipelines.allActive()).map((v) => [v.orgId, v.pipelineId, v.version]), [['org-a', 'clean', 3]]);
+    await s.pipelines.activate(a, 'clean', null, 'deactivate', T0 + 12);
+    assert.deepEqual(await s.pipelines.allActive(), [], 'a stopped pipeline does not start at boot');
+    assert.deepEqual((await s.pipelines.history('org-a', 'clean')).map((h) => h.version), [null, 3, 1]);
+    assert.equal((await s.pipelines.list('org-b'))[0]?.activeVersion, null);
+    assert.deepEqual((await s.audit('org-a', { entity: 'pipeline' })).map((e) => e.action), ['deactivate', 'activate', 'activate', 'create', 'create', 'create']);
+  });
 }

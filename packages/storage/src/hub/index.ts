@@ -9,3 +9,5 @@ export { mergeConfig, type ConfigTarget, type ConfigVersion, type EffectiveConfi
 export type { HubPoint, IngestBatch, BatchStatus, RollupRow } from './timeseries.js';
 export type { UplinkCommit } from './uplink.js';
 export type { Assignment, ArtifactKind, Deployment, DeploymentStatus } from './assignments.js';
+export type { HubPipelineVersion, HubPipelineSummary, HubPipelineActivation } from './pipelines.js';
+export type { ArtifactVersion } from './artifacts.js';
