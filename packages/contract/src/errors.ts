@@ -66,6 +66,7 @@ export const ERRORS = {
   ERR_ARTIFACT_INVALID: { kind: 'user', status: 400, doc: 'An artifact upload has an unknown kind, a bad name or version, or content its kind rejects; nothing was stored.' },
   ERR_ARTIFACT_EXISTS: { kind: 'user', status: 409, doc: 'An artifact version with this kind, name and version already exists; versions are immutable, upload a new version.' },
   ERR_ARTIFACT_NOT_FOUND: { kind: 'user', status: 404, doc: 'No artifact with this kind, name and version exists in the organisation.' },
+  ERR_ARTIFACT_RANGE: { kind: 'user', status: 416, doc: 'An artifact download asked for a byte range outside the content (Range: bytes=<start>-[<end>], start below the size).' },
   ERR_ARTIFACT_VERIFY: { kind: 'user', status: 422, doc: 'A downloaded artifact does not match its SHA-256 or the hub\'s ed25519 signature (altered or corrupted); the gateway refuses it.' },
   ERR_ARTIFACT_INSTALL: { kind: 'transient', status: 500, doc: 'A gateway could not install or activate an artifact, or its health check failed; the gateway returned to the previous version.' },
   ERR_DEPLOYMENT_INVALID: { kind: 'user', status: 400, doc: 'A deployment names no devices, an unknown artifact, or an invalid target, strategy or gate.' },
@@ -78,6 +79,7 @@ export const ERRORS = {
   ERR_INFERENCE_INPUT: { kind: 'user', status: 400, doc: 'Inference input has the wrong shape, type or input names for the model\'s input schema.' },
   ERR_INFERENCE_BATCH_TOO_LARGE: { kind: 'user', status: 413, doc: 'An inference batch has more inputs than the configured maximum; split it or use smaller batches.' },
   ERR_INFERENCE_FAILED: { kind: 'user', status: 422, doc: 'The model runtime raised an error while running valid-looking input (e.g. an operator failed on these values).' },
+  ERR_HUB_ALERT_STATE: { kind: 'user', status: 409, doc: 'An alert cannot be acknowledged or cleared in its current state (already acknowledged, or already cleared).' },
   ERR_INTERNAL: { kind: 'bug', status: 500, doc: 'An unexpected internal error. Please report it.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -13,6 +13,7 @@ import { trainingModule } from './training/index.js';
 import { anomaliesModule } from './anomalies/index.js';
 import { assignmentsModule } from './assignments/index.js';
 import { pipelinesModule } from './pipelines/index.js';
+import { artifactsModule } from './artifacts/index.js';
 
 /** The hub's modules, in registration order. A new feature adds a folder and one line here. */
 export const HUB_MODULES: readonly HubModule[] = [
@@ -22,6 +23,7 @@ export const HUB_MODULES: readonly HubModule[] = [
   accountsModule, fleetModule, provisioningModule, configsModule, assignmentsModule, ingestModule, seriesModule,
   trainingModule, anomaliesModule,
   pipelinesModule,
+  artifactsModule,
 ];
 
 export type { HubModule, HubContext } from './types.js';
