@@ -6,7 +6,7 @@ import { createModbusSource } from '@outpost/connectors/modbus/index';
 import { createIngestor, type IngestStats } from '@outpost/ingest';
 import { GatewayStore, type StoreUsage } from '@outpost/storage';
 import { buildGatewayHttp } from './http/server.js';
-import { createGatewayMetrics } from './metrics.js';
+import { lazyGatewayMetrics } from './metrics.js';
 import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
 import { registerUplinkRoutes, uplinkFromConfig, type UplinkIdentity } from './uplink-wiring.js';
 import type { Uplink, UplinkStatus } from '@outpost/uplink';
@@ -98,7 +98,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     maxBodyBytes: config.http.maxBodyBytes,
     token: config.http.token,
     status,
-    metrics: createGatewayMetrics(status),
+    metrics: lazyGatewayMetrics(status),
   });
   registerUplinkRoutes(http, uplink);
 

@@ -1,8 +1,21 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { GatewayStatus } from './gateway.js';
 
-/** Prometheus metrics, read from the gateway's counters at scrape time (no work on the hot path). */
-export function createGatewayMetrics(status: () => GatewayStatus): Registry {
+const loadPromClient = lazyRequire<typeof import('prom-client')>(import.meta.url, 'prom-client');
+
+/**
+ * Prometheus metrics, read from the gateway's counters at scrape time (no work on the hot path).
+ * The registry (and prom-client, ~10 MiB resident) is created by the first scrape of /metrics, so
+ * a gateway nobody scrapes does not carry it; process metrics start counting from that scrape.
+ */
+export function lazyGatewayMetrics(status: () => GatewayStatus): () => Registry {
+  let registry: Registry | undefined;
+  return () => (registry ??= createGatewayMetrics(status));
+}
+
+function createGatewayMetrics(status: () => GatewayStatus): Registry {
+  const { Gauge, Registry, collectDefaultMetrics } = loadPromClient();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'outpost_gateway_' });
   new Gauge({

@@ -6,12 +6,16 @@
  * the background; `run` throws an OutpostError (ERR_SCRIPT_FAILED / ERR_SCRIPT_DISABLED) with the
  * reason and stack in `details`, which the engine routes to the node's error path.
  */
-import ivm from 'isolated-vm';
+import type ivm from 'isolated-vm';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { Point } from '@outpost/contract';
 import { OutpostError } from '@outpost/contract';
 import { resolveLimits, DEFAULT_SCRIPT_LIMITS } from './limits.js';
 import { createScript, type SandboxedScript } from './script.js';
 import type { SandboxHooks, SandboxLimits, ScriptLanguage } from './types.js';
+
+// isolated-vm (a native addon) is loaded by the first script, not by every gateway.
+const loadIvm = lazyRequire<typeof ivm>(import.meta.url, 'isolated-vm');
 
 export interface EngineCompiledScript { run(points: readonly Point[]): Promise<Point[]>; dispose(): void }
 export interface EngineScriptRunner {
@@ -50,7 +54,7 @@ export function createEngineScriptRunner(options: { hooks?: SandboxHooks; limits
 
 /** Parses (does not run) JavaScript in a throw-away isolate so a syntax error fails the pipeline compile. */
 function checkSyntax(source: string, nodeId: string): void {
-  const isolate = new ivm.Isolate({ memoryLimit: 8 });
+  const isolate = new (loadIvm().Isolate)({ memoryLimit: 8 });
   try {
     isolate.compileScriptSync(source, { filename: `script:${nodeId}` }).release();
   } catch (e) {

@@ -15,7 +15,8 @@ export interface GatewayHttpDeps {
   maxBodyBytes: number;
   token?: string | undefined;
   status: () => unknown;
-  metrics: Registry;
+  /** The Prometheus registry, created on first use. */
+  metrics: () => Registry;
   now: () => number;
   logger?: Logger;
 }
@@ -29,7 +30,10 @@ export async function buildGatewayHttp(deps: GatewayHttpDeps): Promise<FastifyIn
   installTokenAuth(app, deps.token);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/v1/status', { schema: { summary: 'Ingest counters, store usage, connector states' } }, async () => deps.status());
-  app.get('/metrics', async (_req, reply) => reply.header('content-type', deps.metrics.contentType).send(await deps.metrics.metrics()));
+  app.get('/metrics', async (_req, reply) => {
+    const registry = deps.metrics();
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerPointRoutes(app, deps);
   return app;

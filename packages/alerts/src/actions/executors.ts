@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import ModbusSerial from 'modbus-serial';
+import type ModbusSerial from 'modbus-serial';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { AlertChange } from '../lifecycle/alert-store.js';
 import type { CommandAction, ModbusAction, MqttAction, WebhookAction } from './spec.js';
 import { changePayload, render } from './template.js';
@@ -61,8 +62,8 @@ export function webhookExecutor(a: WebhookAction, now: () => number): Executor {
   };
 }
 
-const ModbusRTU = ModbusSerial.default;
-type ModbusClient = InstanceType<typeof ModbusRTU>;
+const loadModbus = lazyRequire<typeof ModbusSerial>(import.meta.url, 'modbus-serial');
+type ModbusClient = InstanceType<typeof ModbusSerial.default>;
 
 /** Modbus write over TCP; one client per action, reconnected after any failure. */
 export function modbusExecutor(a: ModbusAction): Executor {
@@ -74,7 +75,7 @@ export function modbusExecutor(a: ModbusAction): Executor {
       const value = c.change === 'cleared' && a.clearValue !== undefined ? a.clearValue : a.value;
       try {
         if (!client || !client.isOpen) {
-          client = new ModbusRTU();
+          client = new (loadModbus().default)();
           client.setTimeout(2000);
           await client.connectTCP(a.host, { port: a.port });
           client.setID(a.unitId);

@@ -1,5 +1,8 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { MqttPublish } from './executors.js';
+
+const loadMqtt = lazyRequire<typeof import('mqtt')>(import.meta.url, 'mqtt');
 
 /**
  * An MQTT client for alert actions (relay and actuator topics). It reconnects by itself; while
@@ -7,7 +10,7 @@ import type { MqttPublish } from './executors.js';
  * retries it.
  */
 export async function connectMqttPublisher(url: string, opts: { clientId?: string; username?: string; password?: string } = {}): Promise<{ publish: MqttPublish; close(): Promise<void> }> {
-  const client: MqttClient = await mqtt.connectAsync(url, { clientId: opts.clientId, username: opts.username, password: opts.password, reconnectPeriod: 1000, connectTimeout: 5000 });
+  const client: MqttClient = await loadMqtt().connectAsync(url, { clientId: opts.clientId, username: opts.username, password: opts.password, reconnectPeriod: 1000, connectTimeout: 5000 });
   return {
     publish: async (topic, payload, o) => {
       if (o.qos === 0 && !client.connected) throw new Error(`MQTT client is not connected to ${url}`);

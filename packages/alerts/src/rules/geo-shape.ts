@@ -1,8 +1,13 @@
-import circle from '@turf/circle';
-import kinks from '@turf/kinks';
-import { multiPolygon, polygon } from '@turf/helpers';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { lazyRequire } from '@outpost/contract/lazy';
 import { invalid } from './spec-errors.js';
+
+// turf is loaded by the first geofence rule, not by every gateway (see lazyRequire).
+const turf = {
+  circle: lazyRequire<typeof import('@turf/circle')>(import.meta.url, '@turf/circle'),
+  kinks: lazyRequire<typeof import('@turf/kinks')>(import.meta.url, '@turf/kinks'),
+  helpers: lazyRequire<typeof import('@turf/helpers')>(import.meta.url, '@turf/helpers'),
+};
 
 export type Fence = Feature<Polygon | MultiPolygon>;
 
@@ -25,7 +30,7 @@ function circleFence(c: unknown, path: string): Fence {
   const center = position(o.center, `${path}.center`);
   const r = o.radiusMeters;
   if (typeof r !== 'number' || !(r > 0) || r > 20_000_000) throw invalid(`${path}.radiusMeters`, `must be a number of metres > 0 and ≤ 20000000, got ${JSON.stringify(r)}`);
-  return circle(center, r / 1000, { steps: 64, units: 'kilometers' });
+  return turf.circle().circle(center, r / 1000, { steps: 64, units: 'kilometers' });
 }
 
 function fromGeoJson(g: unknown, path: string): Fence {
@@ -42,7 +47,7 @@ function fromGeoJson(g: unknown, path: string): Fence {
       const gm = fence.geometry;
       if (gm.type === 'Polygon') polys.push(gm.coordinates); else polys.push(...gm.coordinates);
     });
-    return multiPolygon(polys);
+    return turf.helpers().multiPolygon(polys);
   }
   throw invalid(`${path}.type`, `GeoJSON type ${JSON.stringify(o.type)} is not a polygon; expected Polygon, MultiPolygon, Feature or FeatureCollection of polygons`);
 }
@@ -50,7 +55,7 @@ function fromGeoJson(g: unknown, path: string): Fence {
 function checkedMulti(coords: unknown, path: string): Fence {
   if (!Array.isArray(coords) || coords.length === 0) throw invalid(path, 'a MultiPolygon needs a non-empty list of polygons');
   const polys = coords.map((c, i) => checkedPolygon(c, `${path}[${i}]`).geometry.coordinates);
-  return multiPolygon(polys);
+  return turf.helpers().multiPolygon(polys);
 }
 
 function checkedPolygon(rings: unknown, path: string): Feature<Polygon> {
@@ -64,8 +69,8 @@ function checkedPolygon(rings: unknown, path: string): Feature<Polygon> {
     if (a[0] !== b[0] || a[1] !== b[1]) throw invalid(rp, `the polygon is not closed: the first position [${a.join(', ')}] and the last [${b.join(', ')}] differ; repeat the first position at the end`);
     return pts;
   });
-  const poly = polygon(checked);
-  const crossings = kinks(poly).features;
+  const poly = turf.helpers().polygon(checked);
+  const crossings = turf.kinks().kinks(poly).features;
   if (crossings.length > 0) {
     const at = crossings[0]!.geometry.coordinates;
     throw invalid(path, `the polygon is self-intersecting (edges cross at [${at.map((n) => n.toFixed(6)).join(', ')}]${crossings.length > 1 ? ` and ${crossings.length - 1} more places` : ''})`);

@@ -1,9 +1,14 @@
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import bbox from '@turf/bbox';
 import type { Point } from '@outpost/contract';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { RuleEvaluator, Transition } from '../types.js';
 import { fenceFromSpec } from './geo-shape.js';
 import { invalid, num, numericValue, str } from './spec-errors.js';
+
+// turf is loaded by the first geofence rule, not by every gateway (see lazyRequire).
+const turf = {
+  inPolygon: lazyRequire<typeof import('@turf/boolean-point-in-polygon')>(import.meta.url, '@turf/boolean-point-in-polygon'),
+  bbox: lazyRequire<typeof import('@turf/bbox')>(import.meta.url, '@turf/bbox'),
+};
 
 const EVENTS = ['enter', 'exit', 'dwell'] as const;
 type FenceEvent = (typeof EVENTS)[number];
@@ -18,7 +23,8 @@ interface DeviceState { lat?: Point; lon?: Point; inside?: boolean; since?: numb
  */
 export function compileGeofence(spec: Record<string, unknown>, path: string): RuleEvaluator {
   const fence = fenceFromSpec(spec, path);
-  const box = bbox(fence);
+  const box = turf.bbox().bbox(fence);
+  const pointInPolygon = turf.inPolygon().booleanPointInPolygon;
   const latM = str(spec, 'latMetric', path, 'lat');
   const lonM = str(spec, 'lonMetric', path, 'lon');
   const on = (spec.on as unknown) ?? ['enter', 'exit'];
@@ -47,7 +53,7 @@ export function compileGeofence(spec: Record<string, unknown>, path: string): Ru
       const lat = s.lat.value as number;
       const lon = s.lon.value as number;
       const inBox = lon >= box[0] && lat >= box[1] && lon <= box[2] && lat <= box[3];
-      const inside = inBox && booleanPointInPolygon([lon, lat], fence);
+      const inside = inBox && pointInPolygon([lon, lat], fence);
       const out: Transition[] = [];
       const pts = [s.lat, s.lon];
       if (inside !== s.inside) {

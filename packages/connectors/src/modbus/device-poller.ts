@@ -7,7 +7,8 @@
  * disconnected, each missed poll is recorded as a gap, so the store shows the outage. Nothing
  * here throws out of a timer.
  */
-import ModbusSerial from 'modbus-serial';
+import type ModbusSerial from 'modbus-serial';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { Ingestor, Logger, PointCandidate } from '@outpost/contract';
 import { applyScale, decodeRegisters, registerWidth } from './codec.js';
 import type { BackoffConfig, ModbusDevice, ModbusRegister } from './config.js';
@@ -48,8 +49,8 @@ export interface DevicePollerOptions {
 
 // modbus-serial is CommonJS whose typings declare the client class as `default`; at run time
 // `default` is the same constructor, so this works under both tsc (NodeNext) and Node.
-const ModbusRTU = ModbusSerial.default;
-type ModbusClient = InstanceType<typeof ModbusRTU>;
+const loadModbus = lazyRequire<typeof ModbusSerial>(import.meta.url, 'modbus-serial');
+type ModbusClient = InstanceType<typeof ModbusSerial.default>;
 
 export class ModbusDevicePoller {
   readonly stats: DevicePollerStats = { connected: false, polls: 0, points: 0, gaps: 0, readErrors: 0, connects: 0, connectFailures: 0, ingestErrors: 0, requestsPerPoll: 0 };
@@ -105,7 +106,7 @@ export class ModbusDevicePoller {
 
   private async connect(): Promise<void> {
     const d = this.opts.device;
-    const client = new ModbusRTU();
+    const client = new (loadModbus().default)();
     try {
       await client.connectTCP(d.host, { port: d.port, timeout: d.timeoutMs });
       client.setID(d.unitId);

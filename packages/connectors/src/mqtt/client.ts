@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { writeToStream } from 'mqtt-packet';
 import { OutpostError, type ConnectorStatus, type Ingestor, type Source } from '@outpost/contract';
+import { lazyRequire } from '@outpost/contract/lazy';
+
+// The MQTT client library is loaded only by gateways in client mode (the embedded broker needs none of it).
+const loadMqtt = lazyRequire<typeof import('mqtt')>(import.meta.url, 'mqtt');
 import { AckOrder } from './ack-order.js';
 import { MqttMessageIngest, type MqttIngestOptions, type MqttIngestStats } from './message-ingest.js';
 import { SourceState } from '../source-state.js';
@@ -95,7 +99,7 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
       if (options.username !== undefined) opts.username = options.username;
       if (options.password !== undefined) opts.password = options.password;
       if (options.caFile !== undefined) opts.ca = readCa(options.caFile);
-      const c = connect(options.url, opts);
+      const c = loadMqtt().connect(options.url, opts);
       client = c;
       c.handleMessage = (packet, callback) => onMessage(c, packet, callback);
       c.on('connect', () => {

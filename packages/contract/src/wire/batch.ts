@@ -1,4 +1,4 @@
-import { BatchType, toNum } from './schema.js';
+import { batchType, toNum } from './schema.js';
 
 export type PriorityClass = 'critical' | 'high' | 'normal' | 'low';
 /** Drain order: index 0 first. */
@@ -29,7 +29,7 @@ const classCode = (c: PriorityClass): number => PRIORITY_CLASSES.indexOf(c);
 const classOf = (n: unknown): PriorityClass => PRIORITY_CLASSES[Number(n ?? 0)] ?? 'low';
 
 export function encodeBatch(b: WireBatch): Uint8Array {
-  return BatchType.encode({
+  return batchType().encode({
     gateway: b.gateway, stream: b.stream, seq: b.seq, createdMs: b.createdMs,
     items: b.items.map((i) => ({ id: i.id, class: classCode(i.class), kind: i.kind, createdMs: i.createdMs, body: i.body })),
     status: b.status === undefined ? undefined : { ...b.status, classes: b.status.classes.map((c) => ({ ...c, class: classCode(c.class) })) },
@@ -38,7 +38,7 @@ export function encodeBatch(b: WireBatch): Uint8Array {
 
 /** Decode a batch; throws (protobufjs's error) on bytes that are not a Batch. */
 export function decodeBatch(bytes: Uint8Array): WireBatch {
-  const m = BatchType.decode(bytes) as unknown as Record<string, unknown>;
+  const m = batchType().decode(bytes) as unknown as Record<string, unknown>;
   const items = ((m.items as Array<Record<string, unknown>>) ?? []).map((i) => ({
     id: toNum(i.id), class: classOf(i.class), kind: String(i.kind ?? ''), createdMs: toNum(i.createdMs), body: (i.body as Uint8Array) ?? new Uint8Array(0),
   }));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../point.js';
 import { decodeBatch, decodePointSet, encodeBatch, encodePointSet } from './index.js';
-import { PointSetType } from './schema.js';
+import { pointSetType } from './schema.js';
 
 test('a point set round-trips every value type, quality, unit and tags exactly', () => {
   const points: Point[] = [
@@ -56,6 +56,6 @@ test('bytes that are not a batch fail to decode', () => {
 });
 
 test('a point set whose columns or string indexes do not add up is refused', () => {
-  assert.throws(() => decodePointSet(PointSetType.encode({ strings: ['d'], series: [{ device: 0, metric: 3, tsDelta: [1] }] }).finish()), /string index is out of range/);
-  assert.throws(() => decodePointSet(PointSetType.encode({ strings: ['d', 'm'], series: [{ device: 0, metric: 1, tsDelta: [1, 2], scaledDelta: [5] }] }).finish()), /value columns do not match/);
+  assert.throws(() => decodePointSet(pointSetType().encode({ strings: ['d'], series: [{ device: 0, metric: 3, tsDelta: [1] }] }).finish()), /string index is out of range/);
+  assert.throws(() => decodePointSet(pointSetType().encode({ strings: ['d', 'm'], series: [{ device: 0, metric: 1, tsDelta: [1, 2], scaledDelta: [5] }] }).finish()), /value columns do not match/);
 });

@@ -1,5 +1,5 @@
 import type { Point, PointValue, Quality } from '../point.js';
-import { PointSetType, toNum } from './schema.js';
+import { pointSetType, toNum } from './schema.js';
 
 /** Largest decimal exponent tried when looking for an exact scaled-integer form of a series. */
 const MAX_DECIMALS = 6;
@@ -36,7 +36,7 @@ export function encodePointSet(points: readonly Point[]): Uint8Array {
     const tags = first.tags && Object.keys(first.tags).length > 0 ? JSON.stringify(first.tags) : '';
     series.push(encodeSeries(g, intern(first.device), intern(first.metric), first.unit !== undefined ? intern(first.unit) + 1 : 0, tags ? intern(tags) + 1 : 0));
   }
-  return PointSetType.encode({ strings, series }).finish();
+  return pointSetType().encode({ strings, series }).finish();
 }
 
 function encodeSeries(g: Point[], device: number, metric: number, unit: number, tags: number): SeriesMsg {
@@ -95,7 +95,7 @@ function decimalsFor(values: number[]): number {
 
 /** Decode a PointSet back into points (series by series). */
 export function decodePointSet(bytes: Uint8Array): Point[] {
-  const msg = PointSetType.decode(bytes) as unknown as { strings: string[]; series: Array<Record<string, unknown>> };
+  const msg = pointSetType().decode(bytes) as unknown as { strings: string[]; series: Array<Record<string, unknown>> };
   const strings = msg.strings;
   const out: Point[] = [];
   for (let si = 0; si < msg.series.length; si++) {

@@ -8,11 +8,15 @@
  * either is exceeded — that also ends calls waiting on a promise that never settles. A disposed
  * isolate is rebuilt lazily for the next call with the last committed state.
  */
-import ivm from 'isolated-vm';
+import type ivm from 'isolated-vm';
+import { lazyRequire } from '@outpost/contract/lazy';
 import type { BackendInit, BackendOutcome, SandboxBackend } from '../backend.js';
 import { MAX_LOG_LINES } from '../backend.js';
 import type { ScriptFailure, ScriptFailureReason } from '../types.js';
 import { PRELUDE, WRAPPER } from './bootstrap.js';
+
+// isolated-vm (a native addon) is loaded by the first script, not by every gateway.
+const loadIvm = lazyRequire<typeof ivm>(import.meta.url, 'isolated-vm');
 
 type CallFn = (request: string) => string | Promise<string>;
 
@@ -36,7 +40,7 @@ export class IsolateBackend implements SandboxBackend {
 
   private async build(): Promise<void> {
     const { limits, source, name, config, state } = this.init;
-    const isolate = new ivm.Isolate({
+    const isolate = new (loadIvm().Isolate)({
       memoryLimit: limits.memoryMb,
       // V8 lost control of the isolate; it is unusable. Drop it so the next call rebuilds.
       onCatastrophicError: () => this.discard(),

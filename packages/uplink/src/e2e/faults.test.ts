@@ -11,7 +11,7 @@ import { createUplink, type CapacityEvent, type UplinkOptions } from '../index.j
 import { FaultProxy, type Fault } from './fault-proxy.js';
 import { dirs, GATEWAY_ID, TOKEN } from './fixtures.js';
 import { E2E_T0, hubPoints } from './load.js';
-import { PointSetType } from '@outpost/contract/wire/schema';
+import { pointSetType } from '@outpost/contract/wire/schema';
 
 /** The real hub endpoint and store in this process, a fault proxy in front, and a gateway core (store, ingestor, uplink). */
 async function rig(t: { after(fn: () => unknown): void }, uplink: Partial<UplinkOptions> = {}) {
@@ -119,7 +119,7 @@ test('a batch the hub rejects as invalid goes to the dead-letter table with the 
   const { up, ingest, drained, ingested, hubDb } = await rig(t);
   await ingest(100);
   await drained();
-  up.outbox.enqueue('normal', 'points', PointSetType.encode({ strings: ['d'], series: [{ device: 0, metric: 9, tsDelta: [1] }] }).finish());
+  up.outbox.enqueue('normal', 'points', pointSetType().encode({ strings: ['d'], series: [{ device: 0, metric: 9, tsDelta: [1] }] }).finish());
   await drained();
   await ingest(300);
   await drained();
