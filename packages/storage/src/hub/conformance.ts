@@ -269,4 +269,18 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal((await s.pipelines.list('org-b'))[0]?.activeVersion, null);
     assert.deepEqual((await s.audit('org-a', { entity: 'pipeline' })).map((e) => e.action), ['deactivate', 'activate', 'activate', 'create', 'create', 'create']);
   });
+  await withStore('pipeline outputs: written per org, newest first, filtered, trimmed by age in bounded steps', async (s) => {
+    await twoOrgs(s);
+    await s.pipelineOutputs.write('org-a', Array.from({ length: 600 }, (_, i) => ({ pipelineId: 'p', nodeId: 'db', kind: 'store' as const, table: 'hot', body: { i } })), T0);
+    await s.pipelineOutputs.write('org-a', [{ pipelineId: 'p', nodeId: 'al', kind: 'alert', table: null, body: { rule: 'hot' } }], T0 + 10);
+    await s.pipelineOutputs.write('org-b', [{ pipelineId: 'p', nodeId: 'db', kind: 'store', table: 'hot', body: { org: 'b' } }], T0 + 10);
+    const newest = await s.pipelineOutputs.list('org-a', { limit: 2 });
+    assert.deepEqual(newest.map((o) => [o.kind, o.body]), [['alert', { rule: 'hot' }], ['store', { i: 599 }]]);
+    assert.equal((await s.pipelineOutputs.list('org-a', { kind: 'store', table: 'hot', limit: 1000 })).length, 600);
+    assert.deepEqual((await s.pipelineOutputs.list('org-b', { limit: 10 })).map((o) => o.body), [{ org: 'b' }]);
+    assert.equal(await s.pipelineOutputs.trim(T0 + 1, 250), 250);
+    assert.equal(await s.pipelineOutputs.trim(T0 + 1, 1000), 350);
+    assert.equal(await s.pipelineOutputs.trim(T0 + 1, 1000), 0);
+    assert.equal((await s.pipelineOutputs.list('org-a', { limit: 10 })).length, 1);
+  });
 }
