@@ -10,4 +10,5 @@ export type { HubPoint, IngestBatch, BatchStatus, RollupRow } from './timeseries
 export type { UplinkCommit } from './uplink.js';
 export type { Assignment, ArtifactKind, Deployment, DeploymentStatus } from './assignments.js';
 export type { HubPipelineVersion, HubPipelineSummary, HubPipelineActivation } from './pipelines.js';
+export type { ArtifactVersion } from './artifacts.js';
 export type { PipelineOutput, PipelineOutputInput, PipelineOutputKind } from './pipeline-outputs.js';

@@ -111,6 +111,33 @@ function migrations(dialect: HubDialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('uplink_items_pk', ['gateway', 'stream', 'seq', 'item_id']).execute();
       },
     },
+    '0006_artifacts_rollouts': {
+      async up(db: Kysely<any>) {
+        // Immutable artifact versions (content lives in the object store) and the deployments that roll them out.
+        await db.schema.createTable('artifacts').addColumn('org_id', 'text', (c) => c.notNull()).addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull()).addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull()).addColumn('size', 'bigint', (c) => c.notNull()).addColumn('object_key', 'text', (c) => c.notNull())
+          .addColumn('signature', 'text', (c) => c.notNull()).addColumn('key_id', 'text', (c) => c.notNull()).addColumn('meta', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('artifacts_pk', ['org_id', 'kind', 'name', 'version']).execute();
+        await db.schema.createTable('rollouts').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull()).addColumn('artifact_kind', 'text', (c) => c.notNull()).addColumn('artifact_name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull()).addColumn('version_b', 'text')
+          .addColumn('target', 'text', (c) => c.notNull()).addColumn('strategy', 'text', (c) => c.notNull()).addColumn('gates', 'text', (c) => c.notNull())
+          .addColumn('on_gate', 'text', (c) => c.notNull()).addColumn('device_timeout_s', 'integer', (c) => c.notNull()).addColumn('health_s', 'integer', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull()).addColumn('reason', 'text').addColumn('batch', 'integer', (c) => c.notNull())
+          .addColumn('batch_done_at', 'bigint').addColumn('created_by', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('started_at', 'bigint').addColumn('updated_at', 'bigint', (c) => c.notNull()).addColumn('finished_at', 'bigint').execute();
+        await db.schema.createIndex('rollouts_org_state').on('rollouts').columns(['org_id', 'state']).execute();
+        await db.schema.createTable('rollout_devices').addColumn('rollout_id', 'text', (c) => c.notNull()).addColumn('device_id', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('batch', 'integer', (c) => c.notNull()).addColumn('arm', 'text')
+          .addColumn('version', 'text', (c) => c.notNull()).addColumn('previous_version', 'text').addColumn('desired_version', 'text')
+          .addColumn('state', 'text', (c) => c.notNull()).addColumn('error', 'text').addColumn('metrics', 'text')
+          .addColumn('released_at', 'bigint').addColumn('state_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rollout_devices_pk', ['rollout_id', 'device_id']).execute();
+        await db.schema.createIndex('rollout_devices_device').on('rollout_devices').columns(['device_id', 'released_at']).execute();
+      },
+    },
     '0006_pipelines': {
       async up(db: Kysely<any>) {
         await db.schema.createTable('pipeline_versions').addColumn('org_id', 'text', (c) => c.notNull()).addColumn('pipeline_id', 'text', (c) => c.notNull())

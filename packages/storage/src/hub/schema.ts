@@ -48,6 +48,21 @@ export interface HubTables {
   points: { org_id: string; device_id: string; metric: string; ts: number; value: number | null; unit: string | null; text_value: string | null };
   uplink_batches: { gateway: string; stream: string; seq: number; org_id: string; sha256: string; received_at: number; points: number; items: number };
   uplink_items: { gateway: string; stream: string; seq: number; item_id: number; org_id: string; class: string; kind: string; created_at: number; body: string };
+  artifacts: {
+    org_id: string; kind: string; name: string; version: string; sha256: string; size: number; object_key: string;
+    signature: string; key_id: string; meta: string; created_by: string; created_at: number;
+  };
+  rollouts: {
+    id: string; org_id: string; name: string; artifact_kind: string; artifact_name: string; version: string; version_b: string | null;
+    target: string; strategy: string; gates: string; on_gate: string; device_timeout_s: number; health_s: number;
+    state: string; reason: string | null; batch: number; batch_done_at: number | null;
+    created_by: string; created_at: number; started_at: number | null; updated_at: number; finished_at: number | null;
+  };
+  rollout_devices: {
+    rollout_id: string; device_id: string; org_id: string; batch: number; arm: string | null; version: string;
+    previous_version: string | null; desired_version: string | null; state: string; error: string | null; metrics: string | null;
+    released_at: number | null; state_at: number;
+  };
   rollups_1m: { org_id: string; device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number };
   pipeline_versions: { org_id: string; pipeline_id: string; version: number; hash: string; doc: string; note: string | null; created_by: string; created_at: number };
   pipeline_activations: { seq: Generated<number>; org_id: string; pipeline_id: string; version: number | null; reason: string; actor: string; at: number };

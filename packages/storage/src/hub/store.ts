@@ -8,6 +8,7 @@ import { ConfigRepo } from './configs.js';
 import { TimeSeriesRepo } from './timeseries.js';
 import { UplinkRepo } from './uplink.js';
 import { AssignmentRepo } from './assignments.js';
+import { ArtifactRepo } from './artifacts.js';
 import { PipelineRepo } from './pipelines.js';
 import { PipelineOutputRepo } from './pipeline-outputs.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
@@ -24,6 +25,7 @@ export class HubStore {
   readonly series: TimeSeriesRepo;
   readonly uplink: UplinkRepo;
   readonly assignments: AssignmentRepo;
+  readonly artifacts: ArtifactRepo;
   readonly pipelines: PipelineRepo;
   readonly pipelineOutputs: PipelineOutputRepo;
   readonly dialect: HubDialect;
@@ -37,6 +39,7 @@ export class HubStore {
     this.series = new TimeSeriesRepo(handle.db, handle);
     this.uplink = new UplinkRepo(handle.db, handle);
     this.assignments = new AssignmentRepo(handle.db);
+    this.artifacts = new ArtifactRepo(handle.db);
     this.pipelines = new PipelineRepo(handle.db);
     this.pipelineOutputs = new PipelineOutputRepo(handle.db);
   }
