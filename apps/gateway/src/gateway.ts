@@ -55,6 +55,8 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     path: config.store.path,
     synchronous: config.store.synchronous,
     hardCapMb: config.store.hardCapMb,
+    checkpoint: config.store.checkpoint,
+    checkpointIntervalMs: config.store.checkpointIntervalMs,
     deadLetterMaxRows: config.store.deadLetterMaxRows,
   });
   const ingestor = createIngestor({
@@ -113,7 +115,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     await processing?.stop().catch((e: unknown) => logger.error({ err: e }, 'stopping processing failed'));
     await alerts?.stop();
     await uplink?.stop();
-    store.close();
+    await store.shutdown();
   };
 
   try {

@@ -5,6 +5,7 @@ import { OutpostError, type Point } from '@outpost/contract';
 import { GATEWAY_MIGRATIONS, migrate } from './migrations.js';
 import { encodeFlags, encodeValue } from './point-codec.js';
 import { queryDeadLetters, queryPoints, type DeadLetter, type DeadLetterQuery, type PointQuery } from './queries.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { enforceRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
 
 export interface GatewayStoreOptions {
@@ -17,6 +18,15 @@ export interface GatewayStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Hard ceiling on the database file: past it writes fail with ERR_STORE_FULL (models a full disk). */
   hardCapMb?: number;
+  /**
+   * Who checkpoints the WAL into the database file. 'inline' (SQLite's automatic checkpoint) runs
+   * it inside the commit that crosses 1000 WAL pages, stalling that commit; 'background' runs a
+   * PASSIVE checkpoint every `checkpointIntervalMs` on a worker thread with its own connection.
+   * Background needs `shutdown()` (not just `close()`) to be awaited before the process exits.
+   */
+  checkpoint?: 'inline' | 'background';
+  /** Background checkpoint interval, ms (default 500). */
+  checkpointIntervalMs?: number;
   /** Dead letters kept; older ones are deleted as new ones arrive. */
   deadLetterMaxRows?: number;
   /** Largest raw payload kept per dead letter, bytes; longer payloads are truncated (raw_bytes keeps the size). */
@@ -65,6 +75,7 @@ export class GatewayStore {
   private readonly deadLetterMaxRows: number;
   private readonly deadLetterMaxRawBytes: number;
   private closed = false;
+  private checkpointer: Checkpointer | undefined;
   private readonly commitHooks = new Set<CommitHook>();
 
   static open(opts: GatewayStoreOptions): GatewayStore {
@@ -90,6 +101,17 @@ export class GatewayStore {
     if (opts.hardCapMb !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.pragma(`max_page_count = ${Math.max(16, Math.floor((opts.hardCapMb * 1024 * 1024) / pageSize))}`);
+    }
+    // After a checkpoint the WAL is rewound, not shrunk; cap what its file keeps on disk.
+    db.pragma('journal_size_limit = 67108864');
+    if (opts.checkpoint === 'background' && opts.path !== ':memory:') {
+      db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer({
+        path: opts.path,
+        intervalMs: opts.checkpointIntervalMs ?? 500,
+        // Never let the WAL grow without bound: hand checkpoints back to SQLite.
+        onFailure: () => { if (!this.closed) db.pragma('wal_autocheckpoint = 1000'); },
+      });
     }
     this.deadLetterMaxRows = opts.deadLetterMaxRows ?? 10_000;
     this.deadLetterMaxRawBytes = opts.deadLetterMaxRawBytes ?? 64 * 1024;
@@ -173,10 +195,18 @@ export class GatewayStore {
     return enforceRetention(this, policy, now, maxRows);
   }
 
+  /** Close the database now; a background checkpointer is asked to stop (see shutdown()). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    void this.checkpointer?.stop();
     this.db.close();
+  }
+
+  /** close(), then wait until the background checkpointer (if any) has closed and exited. */
+  async shutdown(): Promise<void> {
+    this.close();
+    await this.checkpointer?.stop();
   }
 
   get isClosed(): boolean {
