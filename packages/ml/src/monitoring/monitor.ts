@@ -1,0 +1,84 @@
+import { DriftCounter, type DriftFigures, type DriftReference } from './drift.js';
+import { LatencyHistogram, type LatencyBuckets } from './latency.js';
+
+/**
+ * What one host measured for one model version over a period: the compact report a gateway
+ * ships to the hub (and the hub records for its own inference API).
+ */
+export interface ModelUsageReport {
+  model: string;
+  version: string;
+  /** Inputs scored (rows), calls that failed, and latency per call (one call may score a batch). */
+  count: number;
+  errors: number;
+  latency: LatencyBuckets;
+  drift: DriftFigures | null;
+  from: number;
+  to: number;
+}
+
+class Usage {
+  count = 0;
+  errors = 0;
+  latency = new LatencyHistogram();
+  drift: DriftCounter | null;
+  constructor(reference: DriftReference | null, readonly from: number) {
+    this.drift = reference ? new DriftCounter(reference) : null;
+  }
+}
+
+function report(key: string, u: Usage, to: number): ModelUsageReport {
+  const [model, version] = key.split('\u0000') as [string, string];
+  return { model, version, count: u.count, errors: u.errors, latency: { ...u.latency.buckets }, drift: u.drift?.figures() ?? null, from: u.from, to };
+}
+
+/** Usage per model version since the last `drain()`. Clock passed in. */
+export class ModelMonitor {
+  private readonly usage = new Map<string, Usage>();
+  private readonly references = new Map<string, DriftReference | null>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private key = (model: string, version: string) => `${model}\u0000${version}`;
+
+  /** Sets the reference distribution inputs of this version are compared with (from its metadata). */
+  setReference(model: string, version: string, reference: DriftReference | null): void {
+    this.references.set(this.key(model, version), reference);
+  }
+
+  private get(model: string, version: string): Usage {
+    const k = this.key(model, version);
+    let u = this.usage.get(k);
+    if (!u) { u = new Usage(this.references.get(k) ?? null, this.now()); this.usage.set(k, u); }
+    return u;
+  }
+
+  /** One successful call: `rows` inputs scored in `ms`. Inputs feed the drift counter when a reference is set. */
+  recordCall(model: string, version: string, ms: number, rows: readonly (readonly number[])[]): void {
+    const u = this.get(model, version);
+    u.count += rows.length;
+    u.latency.record(ms);
+    if (u.drift) for (const r of rows) u.drift.add(r);
+  }
+
+  recordError(model: string, version: string, ms: number): void {
+    const u = this.get(model, version);
+    u.errors++;
+    u.latency.record(ms);
+  }
+
+  /** Reports for everything measured since the last drain, and a fresh start. */
+  drain(): ModelUsageReport[] {
+    const to = this.now();
+    const out: ModelUsageReport[] = [];
+    for (const [k, u] of this.usage) out.push(report(k, u, to));
+    this.usage.clear();
+    return out;
+  }
+
+  /** Reports without resetting (a status page). */
+  peek(): ModelUsageReport[] {
+    const to = this.now();
+    return [...this.usage].map(([k, u]) => report(k, u, to));
+  }
+}

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LatencyHistogram } from './latency.js';
+import { DriftCounter, referenceFromSample } from './drift.js';
+import { ModelMonitor } from './monitor.js';
+
+/** Deterministic normal-ish sample (sum of uniforms). */
+function sample(n: number, mean: number, seed = 1): number[][] {
+  let s = seed;
+  const u = () => { s = (s * 1103515245 + 12345) % 2 ** 31; return s / 2 ** 31; };
+  return Array.from({ length: n }, () => [mean + (u() + u() + u() - 1.5), u() * 10]);
+}
+
+test('latency percentiles from the log histogram are within 10 % and merge across hosts', () => {
+  const a = new LatencyHistogram();
+  const b = new LatencyHistogram();
+  for (let i = 1; i <= 1000; i++) (i % 2 ? a : b).record(i / 10); // 0.1 … 100 ms
+  a.merge(b.buckets);
+  assert.equal(a.count, 1000);
+  const p = a.percentiles();
+  for (const [got, want] of [[p.p50, 50], [p.p95, 95], [p.p99, 99]] as const) assert.ok(Math.abs(got! - want) / want < 0.1, `${got} vs ${want}`);
+  assert.equal(new LatencyHistogram().quantile(0.5), null);
+});
+
+test('drift: inputs like the reference give PSI near 0; a shifted feature gives PSI and KL over 0.25', () => {
+  const ref = referenceFromSample(sample(5000, 0), 10);
+  const same = new DriftCounter(ref);
+  for (const r of sample(5000, 0, 7)) same.add(r);
+  const shifted = new DriftCounter(ref);
+  for (const r of sample(5000, 1, 7)) shifted.add(r);
+  const s = same.figures()!;
+  const d = shifted.figures()!;
+  assert.ok(s.psi < 0.05, `same distribution PSI ${s.psi}`);
+  assert.ok(d.psi > 0.25 && d.kl > 0.25, `shifted PSI ${d.psi} KL ${d.kl}`);
+  // Only feature 0 moved: the per-feature figures say which one.
+  assert.ok(d.features[0]!.psi > 0.25 && d.features[1]!.psi < 0.05);
+  assert.equal(d.samples, 5000);
+  assert.throws(() => referenceFromSample([[1], [2]], 10), /needs at least 10 sample rows/);
+});
+
+test('the monitor reports count, errors, latency and drift per model version, then starts afresh', () => {
+  let now = 1000;
+  const m = new ModelMonitor(() => now);
+  m.setReference('pump', '2', referenceFromSample(sample(1000, 0), 5));
+  m.recordCall('pump', '2', 3, sample(64, 0));
+  m.recordCall('pump', '2', 5, sample(64, 0));
+  m.recordError('pump', '2', 1);
+  m.recordCall('fan', '1', 2, [[1, 1]]);
+  now = 61_000;
+  const [pump, fan] = m.drain();
+  assert.deepEqual({ ...pump!, latency: undefined, drift: undefined }, { model: 'pump', version: '2', count: 128, errors: 1, latency: undefined, drift: undefined, from: 1000, to: 61_000 });
+  assert.equal(Object.values(pump!.latency).reduce((a, b) => a + b, 0), 3);
+  assert.equal(pump!.drift!.samples, 128);
+  assert.equal(fan!.drift, null);
+  assert.deepEqual(m.drain(), []);
+});

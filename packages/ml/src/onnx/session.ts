@@ -1,0 +1,125 @@
+import { OutpostError } from '@outpost/contract';
+
+/** One input or output tensor of a model: name, element type and shape (numbers or symbolic dims). */
+export interface TensorSpec { name: string; type: string; shape: (number | string)[] }
+export interface ModelSchema { inputs: TensorSpec[]; outputs: TensorSpec[] }
+
+/** One inference input: an array for a single-input model, or values per input name. */
+export type InferenceRow = number[] | Record<string, number[]>;
+export interface RowResult { outputs: Record<string, number[]>; prediction: number; score: number }
+
+type Ort = typeof import('onnxruntime-node');
+type Session = import('onnxruntime-node').InferenceSession;
+
+let ortPromise: Promise<Ort> | undefined;
+/** onnxruntime-node is loaded on first use, so hosts without ONNX models never load the native library. */
+export const loadOrt = (): Promise<Ort> => (ortPromise ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: Ort }).default ?? m)));
+
+export interface SessionOptions {
+  /** 'cpu' (default) or 'cuda': CUDA is used only when onnxruntime-node lists it as available, else CPU. */
+  executionProvider?: 'cpu' | 'cuda';
+  /** Intra-op threads (default 1: many small models on a shared machine). */
+  threads?: number;
+}
+
+const TYPED: Record<string, (n: number) => ArrayLike<number | bigint> & { [i: number]: number | bigint }> = {
+  float32: (n) => new Float32Array(n), float64: (n) => new Float64Array(n), int32: (n) => new Int32Array(n),
+  int64: (n) => new BigInt64Array(n), uint8: (n) => new Uint8Array(n), int8: (n) => new Int8Array(n),
+};
+
+const rowWidth = (t: TensorSpec) => t.shape.slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : Number.NaN), 1);
+
+/** Which execution provider a session will get: CUDA only when asked for and present. */
+export async function pickProvider(wanted: SessionOptions['executionProvider']): Promise<'cpu' | 'cuda'> {
+  if (wanted !== 'cuda') return 'cpu';
+  const ort = await loadOrt();
+  return ort.listSupportedBackends().some((b) => b.name === 'cuda' && b.bundled) ? 'cuda' : 'cpu';
+}
+
+/**
+ * An ONNX model loaded in onnxruntime-node. Inputs are rows: each input tensor has a batch
+ * dimension first and a fixed size after it (e.g. [N, 8]); a batch of rows becomes one run.
+ */
+export class OnnxModel {
+  private constructor(private readonly session: Session, private readonly ort: Ort, readonly schema: ModelSchema, readonly provider: 'cpu' | 'cuda', readonly bytes: number) {}
+
+  /** ERR_MODEL_INVALID when onnxruntime cannot load the bytes (the message says why). */
+  static async load(bytes: Uint8Array, opts: SessionOptions = {}): Promise<OnnxModel> {
+    const ort = await loadOrt();
+    const provider = await pickProvider(opts.executionProvider);
+    let session: Session;
+    try {
+      session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    } catch (e) {
+      throw new OutpostError('ERR_MODEL_INVALID', `ONNX model (${bytes.length} bytes) cannot be loaded by onnxruntime: ${(e as Error).message}`);
+    }
+    const spec = (m: import('onnxruntime-node').InferenceSession.ValueMetadata): TensorSpec =>
+      ({ name: m.name, type: m.isTensor ? m.type : 'non-tensor', shape: m.isTensor ? [...m.shape] : [] });
+    return new OnnxModel(session, ort, { inputs: session.inputMetadata.map(spec), outputs: session.outputMetadata.map(spec) }, provider, bytes.length);
+  }
+
+  /** Runs a batch of rows; ERR_INFERENCE_INPUT names the row and input that do not fit the schema. */
+  async run(rows: readonly InferenceRow[]): Promise<RowResult[]> {
+    const n = rows.length;
+    const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
+    for (const input of this.schema.inputs) {
+      const make = TYPED[input.type];
+      const width = rowWidth(input);
+      if (!make || !Number.isFinite(width)) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${input.name} has type ${input.type} and shape [${input.shape.join(', ')}]; the API feeds numeric tensors shaped [batch, fixed sizes…]`);
+      const data = make(n * width);
+      const big = input.type === 'int64';
+      for (let r = 0; r < n; r++) {
+        const values = valuesOf(rows[r]!, input.name, this.schema.inputs.length, r);
+        if (values.length !== width) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r}: ${input.name} has ${values.length} values; the model expects ${width} (shape [${input.shape.join(', ')}])`);
+        for (let i = 0; i < width; i++) {
+          const v = values[i];
+          if (typeof v !== 'number' || !Number.isFinite(v)) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r}: ${input.name}[${i}] is ${JSON.stringify(v)}; expected a finite number (${input.type})`);
+          data[r * width + i] = big ? BigInt(Math.trunc(v)) : v;
+        }
+      }
+      feeds[input.name] = new this.ort.Tensor(input.type as 'float32', data as Float32Array, [n, ...input.shape.slice(1) as number[]]);
+    }
+    let out: Record<string, import('onnxruntime-node').Tensor>;
+    try {
+      out = await this.session.run(feeds) as Record<string, import('onnxruntime-node').Tensor>;
+    } catch (e) {
+      throw new OutpostError('ERR_INFERENCE_FAILED', `onnxruntime failed on a batch of ${n}: ${(e as Error).message}`);
+    }
+    return splitRows(out, this.schema.outputs, n);
+  }
+
+  release(): Promise<void> { return this.session.release(); }
+}
+
+function valuesOf(row: InferenceRow, name: string, inputs: number, r: number): unknown[] {
+  if (Array.isArray(row)) {
+    if (inputs !== 1) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r} is an array, but the model has ${inputs} inputs; send an object with a value list per input name`);
+    return row;
+  }
+  if (typeof row !== 'object' || row === null) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r} is ${JSON.stringify(row)}; expected an array of numbers or an object of arrays per input name`);
+  const v = row[name];
+  if (!Array.isArray(v)) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r} has no array for input "${name}" (has ${Object.keys(row).join(', ') || 'nothing'})`);
+  return v;
+}
+
+/** Per row: every output's values, the prediction (the value, or the arg-max class of a vector) and its score. */
+function splitRows(out: Record<string, import('onnxruntime-node').Tensor>, outputs: TensorSpec[], n: number): RowResult[] {
+  const rows: RowResult[] = Array.from({ length: n }, () => ({ outputs: {}, prediction: Number.NaN, score: Number.NaN }));
+  for (const [k, spec] of outputs.entries()) {
+    const t = out[spec.name];
+    if (!t) continue;
+    const data = t.data as ArrayLike<number | bigint>;
+    const width = n === 0 ? 0 : data.length / n;
+    for (let r = 0; r < n; r++) {
+      const vals = Array.from({ length: width }, (_, i) => Number(data[r * width + i]!));
+      rows[r]!.outputs[spec.name] = vals;
+      if (k !== 0) continue;
+      if (vals.length === 1) { rows[r]!.prediction = vals[0]!; rows[r]!.score = vals[0]!; continue; }
+      let best = 0;
+      for (let i = 1; i < vals.length; i++) if (vals[i]! > vals[best]!) best = i;
+      rows[r]!.prediction = best;
+      rows[r]!.score = vals[best]!;
+    }
+  }
+  return rows;
+}
