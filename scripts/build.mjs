@@ -3,10 +3,12 @@
 // bundled by esbuild into one ESM file per entry point; third-party packages stay external and
 // load from node_modules as usual. Running the bundle instead of the sources through tsx saves
 // ~35 MiB of RSS and start-up time on small gateways, and is what `outpost` runs when present.
+// Also builds the web app (scripts/build-dashboard.mjs) that the hub serves.
 // Usage: node scripts/build.mjs [--check]   (--check: exit 1 if a bundle is missing or stale)
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { newestSourceMtime } from './source-mtime.mjs';
+import { buildDashboard } from './build-dashboard.mjs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -58,3 +60,4 @@ for (const e of entries) {
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
 for (const a of assets) if (existsSync(join(root, a.from))) copyFileSync(join(root, a.from), join(root, a.to));
+await buildDashboard(root);

@@ -7,7 +7,7 @@ import type { HubConfig } from '@outpost/config';
 import type { HubStore } from '@outpost/storage/hub/index';
 import { HUB_MODULES, type HubContext } from './modules/index.js';
 import { createServices } from './core/services.js';
-import { Authenticator } from './core/auth.js';
+import { actingAs, Authenticator, ORG_HEADER } from './core/auth.js';
 import { ErrorBodySchema, installErrorHandling } from './core/errors.js';
 import { installValidators } from './core/validation.js';
 import type { ObjectStore } from './core/object-store.js';
@@ -64,7 +64,9 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   // rate limiter can key on the proven caller; routes then check scopes with `requires`, both
   // before body validation.
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (req) => { req.principal = await services.auth.resolve(Authenticator.credentialOf(req)); });
+  app.addHook('onRequest', async (req) => {
+    req.principal = await actingAs(await services.auth.resolve(Authenticator.credentialOf(req)), req.headers[ORG_HEADER], services.store);
+  });
   await app.register(rateLimit, {
     hook: 'preValidation',
     max: config.auth.rateLimitPerMinute,

@@ -90,6 +90,21 @@ export class Authenticator {
   }
 }
 
+/** Header with which a system admin acts in another organisation (the dashboard's org switcher). */
+export const ORG_HEADER = 'x-outpost-org';
+
+/**
+ * The principal as it acts for this request: a system admin naming another organisation in
+ * `X-Outpost-Org` works in that organisation with the same role; anyone else naming another
+ * organisation is refused rather than silently kept in their own.
+ */
+export async function actingAs(p: Principal | null, header: unknown, store: HubStore): Promise<Principal | null> {
+  if (p === null || typeof header !== 'string' || header === '' || header === p.orgId) return p;
+  if (p.role !== 'system_admin') throw new OutpostError('ERR_AUTH_FORBIDDEN', `${ORG_HEADER}: only a system admin may act in another organisation than its own (${p.orgId})`);
+  if (!(await store.tenancy.getOrg(header))) throw new OutpostError('ERR_HUB_NOT_FOUND', `${ORG_HEADER}: organisation ${header} not found`);
+  return { ...p, orgId: header };
+}
+
 export type Need = Scope | 'device' | 'system';
 
 /**

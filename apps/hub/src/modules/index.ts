@@ -13,6 +13,7 @@ import { trainingModule } from './training/index.js';
 import { anomaliesModule } from './anomalies/index.js';
 import { assignmentsModule } from './assignments/index.js';
 import { pipelinesModule } from './pipelines/index.js';
+import { dashboardModule } from './dashboard/index.js';
 import { artifactsModule } from './artifacts/index.js';
 
 /** The hub's modules, in registration order. A new feature adds a folder and one line here. */
@@ -24,6 +25,8 @@ export const HUB_MODULES: readonly HubModule[] = [
   trainingModule, anomaliesModule,
   pipelinesModule,
   artifactsModule,
+  // Last: its catch-all GET serves the web app for every path no API route claimed.
+  dashboardModule,
 ];
 
 export type { HubModule, HubContext } from './types.js';

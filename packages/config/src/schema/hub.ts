@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Bool, Int, Optional, Port, Section, Str, StringEnum } from './kinds.js';
 import { LogSection } from './gateway.js';
+import { HubModelsSection } from './hub-models.js';
 
 const HubDbSection = Section({
   kind: StringEnum(['sqlite', 'postgres'] as const, { default: 'sqlite', description: 'Storage engine: sqlite (embedded, default) or postgres (at scale).' }),
@@ -21,8 +22,10 @@ export const HubSection = Section({
   dataDir: Str({ minLength: 1, default: './.outpost/hub', description: 'Folder for the hub\'s data. Relative paths resolve against the working directory.' }),
   maxBodyBytes: Int({ minimum: 1024, default: 4 * 1024 * 1024, description: 'Largest accepted request body, bytes; larger bodies get 413.' }),
   heartbeatIntervalS: Int({ minimum: 1, default: 30, description: 'Heartbeat period asked of gateways; a device is offline after 3 missed beats.' }),
+  dashboardDir: Optional(Str({ minLength: 1, description: 'Folder of the built dashboard served at `/`. Default: `dist/` of the @outpost/dashboard package (built by `npm install` and `npm run build`).' })),
   db: HubDbSection,
   auth: HubAuthSection,
+  models: HubModelsSection,
   log: LogSection,
   uplink: Section({
     dbPath: Optional(Str({ minLength: 1, description: 'SQLite file of the uplink ingest (dedup keys, points, items). Default: `<hub.dataDir>/uplink.db`.' })),

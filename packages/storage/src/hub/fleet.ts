@@ -59,6 +59,28 @@ export class FleetRepo {
     return token;
   }
 
+  /** Registration tokens of the organisation, newest first (never the secrets). */
+  async listRegistrationTokens(orgId: string): Promise<RegistrationToken[]> {
+    return (await this.db.selectFrom('registration_tokens').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id').execute()).map(toToken);
+  }
+
+  /**
+   * Revoke an unused token by making it expire now: registration with it then fails as expired.
+   * A used or already expired token is returned unchanged (nothing left to revoke).
+   */
+  async revokeRegistrationToken(actor: Actor, id: string, at: number): Promise<RegistrationToken> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.selectFrom('registration_tokens').selectAll().where('org_id', '=', actor.orgId).where('id', '=', id).executeTakeFirst();
+      if (!r) throw new OutpostError('ERR_HUB_NOT_FOUND', `registration token ${id} not found`);
+      const before = toToken(r);
+      if (r.used_at !== null || r.expires_at <= at) return before;
+      await trx.updateTable('registration_tokens').set({ expires_at: at }).where('id', '=', id).execute();
+      const after = { ...before, expiresAt: at };
+      await writeAudit(trx, actor, 'revoke', 'registration_token', id, before, after, at);
+      return after;
+    });
+  }
+
   async findRegistrationToken(prefix: string): Promise<(RegistrationToken & { secretHash: string }) | undefined> {
     const r = await this.db.selectFrom('registration_tokens').selectAll().where('prefix', '=', prefix).executeTakeFirst();
     return r && { ...toToken(r), secretHash: r.secret_hash };

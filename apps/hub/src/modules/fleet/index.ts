@@ -43,6 +43,10 @@ export const fleetModule: HubModule = {
       return reply.status(201).send({ ...t, token: secret.token });
     });
 
+    app.get('/v1/registration-tokens', { preValidation: requires('admin'), schema: { tags, summary: 'Registration tokens of the organisation, newest first (never the secrets).' } }, async (req) => ({ items: await store.fleet.listRegistrationTokens(orgOf(req)) }));
+    app.delete('/v1/registration-tokens/:id', { preValidation: requires('admin'), schema: { tags, summary: 'Revoke an unused registration token (it expires now).', params: IdParams, response: errorResponses(404) } }, async (req) => (
+      store.fleet.revokeRegistrationToken(actorOf(req), (req.params as { id: string }).id, ctx.now())));
+
     app.get('/v1/devices', { preValidation: requires('read'), schema: { tags, summary: 'List devices with filters, sorting and pagination.', querystring: DeviceListQuerySchema } }, async (req) => {
       const q = req.query as Static<typeof DeviceListQuerySchema>;
       const now = ctx.now();

@@ -1,0 +1,10 @@
+import type { ComponentType } from 'react';
+import type { Device } from '../../api/types.js';
+import { OverviewTab } from './OverviewTab.js';
+
+export interface DeviceTabProps { device: Device; reload(): void }
+
+/** The device detail tabs, in display order; a tab is a component and one line here. */
+export const DEVICE_TABS: ReadonlyArray<{ path: string; label: string; Tab: ComponentType<DeviceTabProps> }> = [
+  { path: '', label: 'Overview', Tab: OverviewTab },
+];

@@ -1,0 +1,16 @@
+import type { ReactElement } from 'react';
+import { FleetPage } from './fleet/FleetPage.js';
+import { DevicePage } from './fleet/DevicePage.js';
+
+/**
+ * Every page of the app: its route, and its label when it belongs in the main navigation.
+ * A new page adds a folder under pages/ and one line here (see the dashboard README).
+ */
+export interface PageRoute { path: string; element: ReactElement; label?: string }
+
+export const PAGES: readonly PageRoute[] = [
+  { path: '/fleet', element: <FleetPage />, label: 'Fleet' },
+  { path: '/fleet/devices/:id/*', element: <DevicePage /> },
+];
+
+export const NAV = PAGES.filter((p): p is PageRoute & { label: string } => p.label !== undefined);
