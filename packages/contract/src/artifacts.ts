@@ -30,10 +30,16 @@ export interface ArtifactRef {
 export const DEVICE_DEPLOY_STATES = ['pending', 'downloading', 'installing', 'verifying', 'active', 'failed', 'rolled_back', 'skipped'] as const;
 export type DeviceDeployState = (typeof DEVICE_DEPLOY_STATES)[number];
 
-/** One artifact the hub wants a device to run, as sent in the heartbeat response. */
-export interface DesiredArtifact extends ArtifactRef {
+/** What the hub wants a device to run for one artifact name, as sent in the heartbeat response. */
+export interface DesiredArtifact {
   /** The deployment that asked for it (reports name it). */
   deploymentId: string;
+  kind: ArtifactKind;
+  name: string;
+  /** The version to run; null: remove it (a rollback to "nothing was installed"). */
+  artifact: ArtifactRef | null;
+  /** True when this is the deployment's rollback to the device's previous version. */
+  rollback: boolean;
   /** Seconds the gateway's health check must pass after activation before it reports active. */
   healthS: number;
 }

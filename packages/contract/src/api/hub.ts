@@ -2,6 +2,7 @@
  * Shapes of the hub's HTTP API shared by the hub, the gateway's hub client and the dashboard.
  * Types only: the hub's route JSON Schemas (apps/hub) are the validated source of truth.
  */
+import type { DeploymentReport, DesiredArtifact } from '../artifacts.js';
 
 /** Every hub error body: `{ error: { code, message } }` with a code from the error catalogue. */
 export interface ApiErrorBody { error: { code: string; message: string; details?: Record<string, unknown> } }
@@ -35,6 +36,8 @@ export interface HeartbeatRequest {
   logs?: DeviceLogLine[];
   /** Progress of assigned versions: deployed (verified, installed), active (running) or failed (with the reason). */
   deployments?: Array<{ assignmentId: string; status: 'deployed' | 'active' | 'failed'; reason?: string | null }>;
+  /** Progress per deployment of the artifacts the hub asked for (see DesiredArtifact). */
+  artifacts?: DeploymentReport[];
 }
 
 export interface AssignedVersion { id: string; artifactKind: 'pipeline' | 'rule' | 'processor' | 'model'; name: string; version: string }
@@ -48,6 +51,8 @@ export interface HeartbeatResponse {
   config: { version: string | null; body?: Record<string, unknown> };
   /** Pipeline, rule, processor (later model) versions to run; the device's own override its type's. */
   assignments: AssignedVersion[];
+  /** Artifacts to run, one per artifact name, from the device's deployments (hash and hub signature included). */
+  artifacts: DesiredArtifact[];
   /** The device type's expected metrics (units, ranges), for the gateway's validation; empty without a type. */
   expectedMetrics: Array<{ name: string; unit?: string; min?: number; max?: number }>;
 }

@@ -12,3 +12,4 @@ export type { Assignment, ArtifactKind, Deployment, DeploymentStatus } from './a
 export type { HubPipelineVersion, HubPipelineSummary, HubPipelineActivation } from './pipelines.js';
 export type { ArtifactVersion } from './artifacts.js';
 export type { PipelineOutput, PipelineOutputInput, PipelineOutputKind } from './pipeline-outputs.js';
+export { IN_FLIGHT, type Rollout, type RolloutDevice, type RolloutState, type DeviceDesired } from './rollouts.js';

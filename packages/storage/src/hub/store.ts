@@ -9,6 +9,7 @@ import { TimeSeriesRepo } from './timeseries.js';
 import { UplinkRepo } from './uplink.js';
 import { AssignmentRepo } from './assignments.js';
 import { ArtifactRepo } from './artifacts.js';
+import { RolloutRepo } from './rollouts.js';
 import { PipelineRepo } from './pipelines.js';
 import { PipelineOutputRepo } from './pipeline-outputs.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
@@ -26,6 +27,7 @@ export class HubStore {
   readonly uplink: UplinkRepo;
   readonly assignments: AssignmentRepo;
   readonly artifacts: ArtifactRepo;
+  readonly rollouts: RolloutRepo;
   readonly pipelines: PipelineRepo;
   readonly pipelineOutputs: PipelineOutputRepo;
   readonly dialect: HubDialect;
@@ -40,6 +42,7 @@ export class HubStore {
     this.uplink = new UplinkRepo(handle.db, handle);
     this.assignments = new AssignmentRepo(handle.db);
     this.artifacts = new ArtifactRepo(handle.db);
+    this.rollouts = new RolloutRepo(handle.db);
     this.pipelines = new PipelineRepo(handle.db);
     this.pipelineOutputs = new PipelineOutputRepo(handle.db);
   }

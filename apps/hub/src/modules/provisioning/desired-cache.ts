@@ -1,6 +1,8 @@
 import type { Assignment, EffectiveConfig, ExpectedMetric, HubStore } from '@outpost/storage/hub/index';
+import type { DesiredArtifact } from '@outpost/contract/artifacts';
+import { DesiredArtifacts } from '../deployments/desired.js';
 
-export interface DesiredState { config: EffectiveConfig | undefined; assignments: Array<Pick<Assignment, 'id' | 'artifactKind' | 'name' | 'version'>>; expectedMetrics: ExpectedMetric[] }
+export interface DesiredState { config: EffectiveConfig | undefined; assignments: Array<Pick<Assignment, 'id' | 'artifactKind' | 'name' | 'version'>>; artifacts: DesiredArtifact[]; expectedMetrics: ExpectedMetric[] }
 
 /** How long a device's desired config may be reused when another hub process changed it. */
 const TTL_MS = 5_000;
@@ -12,8 +14,11 @@ const TTL_MS = 5_000;
  */
 export class DesiredConfigCache {
   private readonly entries = new Map<string, { gen: number; until: number; value: DesiredState }>();
+  private readonly artifacts: DesiredArtifacts;
 
-  constructor(private readonly store: HubStore, private readonly now: () => number, private readonly max = 100_000) {}
+  constructor(private readonly store: HubStore, private readonly now: () => number, private readonly max = 100_000) {
+    this.artifacts = new DesiredArtifacts(store);
+  }
 
   async get(orgId: string, deviceId: string): Promise<DesiredState> {
     const gen = this.store.configs.generation;
@@ -23,6 +28,7 @@ export class DesiredConfigCache {
     const value: DesiredState = {
       config: await this.store.configs.effective(orgId, deviceId),
       assignments: (await this.store.assignments.forDevice(orgId, deviceId)).map(({ id, artifactKind, name, version }) => ({ id, artifactKind, name, version })),
+      artifacts: await this.artifacts.forDevice(orgId, deviceId),
       expectedMetrics: await this.expectedMetrics(orgId, deviceId),
     };
     if (this.entries.size >= this.max) this.entries.clear();

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { DEVICE_DEPLOY_STATES, type DeploymentReport } from '@outpost/contract/artifacts';
 import { Obj } from '../../core/route-kit.js';
 
 const Num = Type.Number();
@@ -23,6 +24,14 @@ export const HeartbeatBody = Obj({
     status: Type.Unsafe<'deployed' | 'active' | 'failed'>({ type: 'string', enum: ['deployed', 'active', 'failed'] }),
     reason: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
   }), { maxItems: 500 })),
+  artifacts: Type.Optional(Type.Array(Obj({
+    deploymentId: Type.String({ minLength: 1, maxLength: 200 }),
+    state: Type.Unsafe<DeploymentReport['state']>({ type: 'string', enum: DEVICE_DEPLOY_STATES.filter((s) => s !== 'pending' && s !== 'skipped') }),
+    version: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    error: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
+    metrics: Type.Optional(Obj({ errorRate: Type.Optional(Type.Number({ minimum: 0 })), latencyMs: Type.Optional(Type.Number({ minimum: 0 })) })),
+    at: Type.Optional(Type.Integer({ minimum: 0 })),
+  }), { maxItems: 500, description: 'Progress per deployment (see DeploymentReport in @outpost/contract/artifacts).' })),
   logs: Type.Optional(Type.Array(Obj({
     at: Type.Integer({ minimum: 0 }),
     level: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),

@@ -12,6 +12,7 @@ import { Obj } from '../../core/route-kit.js';
 import { HeartbeatBody } from './heartbeat-schema.js';
 import { DesiredConfigCache } from './desired-cache.js';
 import { HeartbeatWriter } from './heartbeat-writer.js';
+import { digestOf } from '../deployments/digest.js';
 
 /** Gateway-facing routes: register with a token, exchange the credential for a token, heartbeat. */
 export const provisioningModule: HubModule = {
@@ -54,6 +55,7 @@ export const provisioningModule: HubModule = {
 
     const DesiredQuery = Obj({
       applied: Type.Optional(Type.String({ maxLength: 100, description: 'The config version running now.' })),
+      artifacts: Type.Optional(Type.String({ maxLength: 100, description: 'The `artifactsDigest` of the last answer: a change of desired artifacts also ends the wait.' })),
       wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, default: 0, description: 'Seconds to wait for a change when already converged (long poll).' })),
     });
     // Long poll: a gateway learns of a config push or assignment at once instead of at its next heartbeat.
@@ -69,12 +71,14 @@ export const provisioningModule: HubModule = {
         if (state !== 'active') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} is not active`);
         const want = await desiredConfig.get(p.orgId, p.id);
         const version = want.config?.version ?? null;
+        const artifactsDigest = digestOf(want.artifacts);
+        const changed = version !== (q.applied ?? null) || (q.artifacts !== undefined && q.artifacts !== artifactsDigest);
         const left = deadline - Date.now();
-        if (version !== (q.applied ?? null) || left <= 0) {
-          return { config: version !== (q.applied ?? null) && want.config ? { version, body: want.config.body } : { version }, assignments: want.assignments, changed: version !== (q.applied ?? null) };
+        if (changed || left <= 0) {
+          return { config: version !== (q.applied ?? null) && want.config ? { version, body: want.config.body } : { version }, assignments: want.assignments, artifacts: want.artifacts, artifactsDigest, changed };
         }
         if (!(await ctx.services.changes.next(left))) {
-          return { config: { version }, assignments: want.assignments, changed: false };
+          return { config: { version }, assignments: want.assignments, artifacts: want.artifacts, artifactsDigest, changed: false };
         }
       }
     });
@@ -90,12 +94,13 @@ export const provisioningModule: HubModule = {
       if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
       const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
-      const { logs = [], config, deployments = [], ...health } = b;
+      const { logs = [], config, deployments = [], artifacts = [], ...health } = b;
       await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
       if (deployments.length) await store.assignments.report(d.orgId, d.id, deployments, at);
+      if (artifacts.length) await store.rollouts.report(d.orgId, d.id, artifacts, at);
       const want = await desiredConfig.get(d.orgId, d.id);
       const desired = want.config;
-      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null }, assignments: want.assignments, expectedMetrics: want.expectedMetrics };
+      const res: HeartbeatResponse = { deviceId: d.id, heartbeatIntervalS: ctx.config.heartbeatIntervalS, config: { version: desired?.version ?? null }, assignments: want.assignments, artifacts: want.artifacts, expectedMetrics: want.expectedMetrics };
       if (desired && desired.version !== (config?.applied ?? null)) res.config.body = desired.body;
       // Renew past half-life, so a gateway that beats regularly never needs its credential again.
       if (p.tokenExpiresAt !== undefined && p.tokenExpiresAt - at < ttlMs / 2) res.deviceToken = grant(d.id, d.orgId);
