@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { tempDir, waitFor } from '@outpost/testing';
 import { bundleChild } from '../lib/bundle.js';
+import { launcherNodeFlags } from '../lib/launcher-flags.js';
 import { startChild } from '../lib/child.js';
 import { cpuMs, peakRss, rssMb } from '../lib/proc.js';
 import { median, percentile, round } from '../lib/stats.js';
@@ -19,12 +20,13 @@ const HTTP_REQ = quick ? 150 : 500; // 1000-point requests
 const here = new URL('.', import.meta.url).pathname;
 const GATEWAY_CHILD = await bundleChild(join(here, 'gateway-child.ts'));
 const BARE_BROKER_CHILD = await bundleChild(join(here, 'bare-broker-child.ts'));
+const NODE_FLAGS = launcherNodeFlags();
 
 interface Ready { pid: number; addresses: { http: string; mqtt?: string } }
 
 async function gateway(extra: Record<string, unknown> = {}) {
   const { dir, cleanup } = tempDir('outpost-bench-gw-');
-  const c = await startChild<Ready>(GATEWAY_CHILD, [JSON.stringify({ dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'warn' }, ...extra })]);
+  const c = await startChild<Ready>(GATEWAY_CHILD, [JSON.stringify({ dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'warn' }, ...extra })], { NODE_OPTIONS: NODE_FLAGS });
   return { ...c.ready, stop: async () => { await c.stop(); cleanup(); } };
 }
 
@@ -131,5 +133,6 @@ const conditions = {
   sqlite_synchronous: 'full', group_commit: 'default (5000 points / 2 ms)', latency_rate_msgs_s: round(median(samples.latency!.map((s) => s.pps)), 0),
   load_generator: 'same machine, one mqtt.js client in the bench process; gateway in its own process',
   gateway_build: 'esbuild bundle as built by npm run build (no tsx loader)',
+  gateway_node_flags: NODE_FLAGS, sqlite_checkpoint: 'gateway default (gateway.store.checkpoint)',
 };
 console.log(JSON.stringify({ bench: 'ingest', figures, conditions }));

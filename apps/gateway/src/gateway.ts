@@ -57,6 +57,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     hardCapMb: config.store.hardCapMb,
     checkpoint: config.store.checkpoint,
     checkpointIntervalMs: config.store.checkpointIntervalMs,
+    checkpointPages: config.store.checkpointPages,
     deadLetterMaxRows: config.store.deadLetterMaxRows,
   });
   const ingestor = createIngestor({

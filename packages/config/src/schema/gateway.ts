@@ -22,6 +22,7 @@ const StoreSection = Section({
     description: 'Who copies the WAL into the database file. `background`: a worker thread with its own connection, every `checkpointIntervalMs`, so commits never wait for it. `inline`: SQLite\'s automatic checkpoint inside the commit that crosses 1000 WAL pages (a periodic commit stall of tens of ms with `synchronous: full`).',
   }),
   checkpointIntervalMs: Int({ minimum: 10, default: 500, description: 'Background checkpoint interval.' }),
+  checkpointPages: Int({ minimum: 1, default: 1000, description: 'Inline checkpoint: WAL pages that trigger SQLite\'s automatic checkpoint. Smaller checkpoints stall a commit more often but for less time.' }),
   maxSizeMb: Int({ minimum: 1, default: 1024, description: 'Size budget of the database; retention deletes the oldest raw points beyond it.' }),
   hardCapMb: Optional(Int({ minimum: 1, description: 'Hard limit: past this size writes are refused with ERR_STORE_FULL (never acknowledged and dropped). Unset: no hard limit.' })),
   retentionRawDays: Num({ exclusiveMinimum: 0, default: 7, description: 'Raw points older than this many days are deleted.' }),

@@ -27,6 +27,8 @@ export interface GatewayStoreOptions {
   checkpoint?: 'inline' | 'background';
   /** Background checkpoint interval, ms (default 500). */
   checkpointIntervalMs?: number;
+  /** Inline mode: WAL pages that trigger SQLite's automatic checkpoint (default 1000, SQLite's own). */
+  checkpointPages?: number;
   /** Dead letters kept; older ones are deleted as new ones arrive. */
   deadLetterMaxRows?: number;
   /** Largest raw payload kept per dead letter, bytes; longer payloads are truncated (raw_bytes keeps the size). */
@@ -104,6 +106,7 @@ export class GatewayStore {
     }
     // After a checkpoint the WAL is rewound, not shrunk; cap what its file keeps on disk.
     db.pragma('journal_size_limit = 67108864');
+    if (opts.checkpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${opts.checkpointPages}`);
     if (opts.checkpoint === 'background' && opts.path !== ':memory:') {
       db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = startCheckpointer({
