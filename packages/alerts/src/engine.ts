@@ -1,19 +1,26 @@
 import type Database from 'better-sqlite3';
 import { silentLogger, type Logger, type Point } from '@outpost/contract';
 import { alarmLogExecutor } from './actions/alarm-log.js';
-import { DeliveryLog } from './actions/delivery-log.js';
+import { DeliveryLog, type DeliverySink } from './actions/delivery-log.js';
 import { commandExecutor, modbusExecutor, mqttExecutor, webhookExecutor, type Executor, type MqttPublish } from './actions/executors.js';
 import { ActionGate } from './actions/limiter.js';
 import { ActionQueue, type ActionStats, type RetryPolicy } from './actions/runner.js';
 import type { ActionSpec } from './actions/spec.js';
 import { AlertStore, type AlertChange, type AlertQuery, type AlertRecord } from './lifecycle/alert-store.js';
+import type { AlertLifecycle } from './lifecycle/lifecycle.js';
 import { compileRule, type CompiledRule } from './rules/rule.js';
 import { invalid } from './rules/spec-errors.js';
 import type { Severity, Transition } from './types.js';
 
 export interface AlertEngineOptions {
-  /** The gateway SQLite (migration 5 applied): GatewayStore.db. */
-  db: Database.Database;
+  /** The gateway SQLite (migration 5 applied): GatewayStore.db. Without it, `lifecycle` and `deliveries` are required and `log` actions are refused. */
+  db?: Database.Database;
+  /** Where the lifecycle lives when not in `db` (the hub: MemoryAlertStore, persisted from onChanges). */
+  lifecycle?: AlertLifecycle;
+  /** Where action attempts are logged when not in `db`. */
+  deliveries?: DeliverySink;
+  /** Where this engine runs: it evaluates rules located here or `both` (default edge). */
+  place?: 'edge' | 'cloud';
   /** Rule specs from `gateway.alerts.rules`; errors name `<rulesPath>[i]`. */
   rules: readonly unknown[];
   rulesPath?: string;
@@ -35,8 +42,8 @@ interface RuleRuntime { rule: CompiledRule; gate: ActionGate; actions: { spec: A
  * actions are queued (never awaited), so a slow action cannot delay the next batch.
  */
 export class AlertEngine {
-  readonly store: AlertStore;
-  readonly deliveries: DeliveryLog;
+  readonly store: AlertLifecycle;
+  readonly deliveries: DeliverySink;
   private readonly byMetric = new Map<string, RuleRuntime[]>();
   private readonly byDeviceMetric = new Map<string, RuleRuntime[]>();
   private readonly runtimes: RuleRuntime[] = [];
@@ -44,13 +51,19 @@ export class AlertEngine {
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
   private counters = { points: 0, transitions: 0, changes: 0, evalErrors: 0 };
-  readonly cloudRules: string[] = [];
+  /** Rules that run in the other place (cloud-only rules on a gateway, edge-only ones on the hub). */
+  readonly elsewhere: string[] = [];
+  /** Cloud-only rules left to the hub (on a gateway engine: the same list as `elsewhere`). */
+  get cloudRules(): string[] { return this.place === 'edge' ? this.elsewhere : []; }
+  private readonly place: 'edge' | 'cloud';
 
   constructor(private readonly opts: AlertEngineOptions) {
     this.now = opts.now ?? Date.now;
     this.logger = opts.logger ?? silentLogger;
-    this.store = new AlertStore(opts.db);
-    this.deliveries = new DeliveryLog(opts.db);
+    if (!opts.db && (!opts.lifecycle || !opts.deliveries)) throw new Error('AlertEngine needs a db, or a lifecycle and a delivery sink');
+    this.store = opts.lifecycle ?? new AlertStore(opts.db!);
+    this.deliveries = opts.deliveries ?? new DeliveryLog(opts.db!);
+    this.place = opts.place ?? 'edge';
     const path = opts.rulesPath ?? 'gateway.alerts.rules';
     const ids = new Set<string>();
     const retry: RetryPolicy = { maxAttempts: 5, baseMs: 500, maxMs: 60_000, ...opts.retry };
@@ -62,8 +75,9 @@ export class AlertEngine {
       if (ids.has(rule.id)) throw invalid(`${rp}.id`, `duplicate rule id ${JSON.stringify(rule.id)}`);
       ids.add(rule.id);
       if (!enabled) return;
-      if (rule.location === 'cloud') { this.cloudRules.push(rule.id); return; }
+      if (rule.location !== 'both' && rule.location !== this.place) { this.elsewhere.push(rule.id); return; }
       const actions = rule.actions.map((spec, j) => {
+        if (spec.type === 'log' && !opts.db) throw invalid(`${rp}.actions[${j}].type`, 'log actions write the gateway\'s local alarm log and run only on a gateway; use a webhook here');
         if (spec.type === 'command' && !(opts.allowedCommands ?? []).includes(spec.command)) {
           throw invalid(`${rp}.actions[${j}].command`, `${JSON.stringify(spec.command)} is not in gateway.alerts.allowedCommands`);
         }
@@ -180,7 +194,7 @@ export class AlertEngine {
       duplicate += rt.gate.suppressedDuplicate;
       for (const a of rt.actions) for (const k of Object.keys(actions) as (keyof ActionStats)[]) actions[k] += a.queue.stats[k];
     }
-    return { rules: this.runtimes.length, cloudRules: this.cloudRules.length, ...this.counters, open: this.store.query({ state: 'open', limit: 10_000 }).length, suppressed: { rate, duplicate }, actions };
+    return { rules: this.runtimes.length, cloudRules: this.elsewhere.length, ...this.counters, open: this.store.query({ state: 'open', limit: 10_000 }).length, suppressed: { rate, duplicate }, actions };
   }
 
   private apply(found: [RuleRuntime, Transition][], now: number): AlertChange[] {
@@ -222,7 +236,7 @@ export class AlertEngine {
       case 'webhook': return webhookExecutor(spec, this.now);
       case 'modbus': return modbusExecutor(spec);
       case 'command': return commandExecutor(spec, this.opts.allowedCommands ?? []);
-      case 'log': return alarmLogExecutor(this.opts.db);
+      case 'log': return alarmLogExecutor(this.opts.db!);
     }
   }
 }

@@ -6,3 +6,6 @@ export { signWebhook, type MqttPublish } from './actions/executors.js';
 export { changePayload, render } from './actions/template.js';
 export type { Transition, RuleEvaluator, Severity, RuleLocation } from './types.js';
 export { pipelineAlertSink, type PipelineAlertEvent } from './pipeline-sink.js';
+export { MemoryAlertStore } from './lifecycle/memory-store.js';
+export type { AlertLifecycle, RaiseInput } from './lifecycle/lifecycle.js';
+export { DeliveryLog, type DeliverySink, type DeliveryEntry } from './actions/delivery-log.js';

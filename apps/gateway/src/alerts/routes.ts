@@ -24,7 +24,7 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: GatewayAlerts 
   });
   app.get('/v1/alerts/deliveries', { schema: { summary: 'Action delivery log (every attempt), newest first', querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 10000 } } } } }, async (req, reply) => {
     if (!alerts) return reply.code(404).send(disabled);
-    return { deliveries: alerts.engine.deliveries.list((req.query as { limit?: number }).limit ?? 100) };
+    return { deliveries: alerts.deliveries.list((req.query as { limit?: number }).limit ?? 100) };
   });
   app.get('/v1/alerts/stats', { schema: { summary: 'Alert rule counters: rules, changes, suppressed actions, action outcomes' } }, async (_req, reply) => {
     if (!alerts) return reply.code(404).send(disabled);

@@ -3,11 +3,13 @@ import type { GatewayConfig } from '@outpost/config';
 import type { GatewayIngestor } from '@outpost/ingest';
 import type { GatewayStore } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
-import { AlertEngine, changePayload, type MqttPublish } from '@outpost/alerts';
+import { AlertEngine, changePayload, DeliveryLog, type MqttPublish } from '@outpost/alerts';
 import { connectMqttPublisher } from '@outpost/alerts/actions/mqtt-publisher';
 
 export interface GatewayAlerts {
   engine: AlertEngine;
+  /** The action delivery log (`alert_deliveries` in the gateway SQLite). */
+  deliveries: DeliveryLog;
   /** Connect the MQTT client of `mqtt` actions once the gateway's broker listens. */
   connect(brokerUrl: string | undefined): Promise<void>;
   stop(): Promise<void>;
@@ -29,8 +31,9 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
     await publisher.publish(topic, payload, opts);
   };
   const uplink = a.uplink ? o.uplink : undefined;
+  const deliveries = new DeliveryLog(o.store.db);
   const engine = new AlertEngine({
-    db: o.store.db, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
+    db: o.store.db, deliveries, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
     allowedCommands: a.allowedCommands,
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs, maxAttempts: a.maxAttempts },
     onChanges: uplink ? (changes) => { uplink.enqueue('critical', 'alerts', { gateway: o.config.id, changes: changes.map(changePayload) }); } : undefined,
@@ -46,6 +49,7 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
   if (engine.cloudRules.length > 0) o.logger.info({ rules: engine.cloudRules }, `${engine.cloudRules.length} cloud-only alert rules are left to the hub`);
   return {
     engine,
+    deliveries,
     async connect(brokerUrl) {
       const url = a.mqttUrl ?? brokerUrl;
       // No client (and no connection on the broker) unless some edge rule publishes over MQTT.

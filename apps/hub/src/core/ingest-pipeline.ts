@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HubPoint, HubStore, IngestBatch } from '@outpost/storage/hub/index';
 import type { ObjectStore } from './object-store.js';
 import { WorkQueue } from './queue.js';
+import { pointOf, type PointFeed } from './point-feed.js';
 
 interface Job { batch: IngestBatch; points: HubPoint[] }
 
@@ -16,7 +17,7 @@ export class IngestPipeline {
   private readonly queue: WorkQueue<Job>;
 
   constructor(private readonly store: HubStore, private readonly objects: ObjectStore, private readonly now: () => number,
-    private readonly log: { error(o: object, m: string): void }) {
+    private readonly log: { error(o: object, m: string): void }, private readonly feed?: PointFeed) {
     this.queue = new WorkQueue((jobs) => this.write(jobs), { maxLength: 10_000, maxTake: 64 });
   }
 
@@ -53,6 +54,7 @@ export class IngestPipeline {
     try {
       await this.store.series.writePoints(orgId, group.flatMap((j) => j.points));
       await this.store.series.storedBatches(group.map((j) => j.batch.id), this.now());
+      if (this.feed?.active) this.feed.emit(orgId, group.flatMap((j) => j.points.map(pointOf)));
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       this.log.error({ err: e, batches: group.map((j) => j.batch.id) }, 'ingest write failed');

@@ -8,6 +8,7 @@ import { DeviceTokens } from './secrets.js';
 import { FolderObjectStore, type ObjectStore } from './object-store.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { ChangeFeed } from './change-feed.js';
+import { PointFeed } from './point-feed.js';
 
 /** The hub's shared services, built once per hub and handed to every module through HubContext. */
 export interface HubServices {
@@ -16,6 +17,8 @@ export interface HubServices {
   objects: ObjectStore;
   ingest: IngestPipeline;
   changes: ChangeFeed;
+  /** Points just committed (ingest API and uplink), for cloud alert rules. */
+  stored: PointFeed;
 }
 
 const under = (dataDir: string, p: string) => (isAbsolute(p) ? p : join(dataDir, p));
@@ -32,11 +35,13 @@ export async function createServices(config: HubConfig, now: () => number, log: 
   // The device-token signing key lives in the database so every hub process sharing it agrees.
   const key = await s.tenancy.ensureSetting('device_token_key', randomBytes(32).toString('base64'));
   const objs = objects ?? new FolderObjectStore(join(config.dataDir, 'objects'));
+  const stored = new PointFeed(log);
   return {
     store: s,
     auth: new Authenticator(s, new DeviceTokens(Buffer.from(key, 'base64')), now),
     objects: objs,
-    ingest: new IngestPipeline(s, objs, now, log),
+    ingest: new IngestPipeline(s, objs, now, log, stored),
     changes: new ChangeFeed(),
+    stored,
   };
 }

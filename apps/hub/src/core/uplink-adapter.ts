@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { HubPoint } from '@outpost/storage/hub/index';
 import type { HubContext } from '../modules/types.js';
+import { ALERTS_ITEM_KIND, edgeAlertSnapshots } from '../modules/alerts/edge-items.js';
 import {
   SharedTokenAuthenticator, SqliteUplinkStore,
   type GatewayAuthenticator, type GatewayIdentity, type UplinkBatchRecord, type UplinkModuleDeps, type UplinkStore,
@@ -45,9 +46,14 @@ export class HubUplinkStore implements UplinkStore {
     if (b.tenant === undefined) return this.legacy.commitBatch(b);
     const items = b.items.map((i) => ({ id: i.id, class: i.class, kind: i.kind, createdMs: i.createdMs, body: text.decode(i.body) }));
     if (b.status) items.push({ id: 0, class: 'normal', kind: 'buffer-status', createdMs: b.receivedAt, body: JSON.stringify(b.status) });
-    return this.ctx.services.store.uplink.commit({
-      orgId: b.tenant, gateway: b.gateway, stream: b.stream, seq: b.seq, sha256: b.sha256, receivedAt: b.receivedAt, points: toHubPoints(b), items,
+    // Edge alert changes land in the hub's alert history in the batch's own transaction.
+    const alerts = items.filter((i) => i.kind === ALERTS_ITEM_KIND).flatMap((i) => edgeAlertSnapshots(i.body).snapshots);
+    const result = await this.ctx.services.store.uplink.commit({
+      orgId: b.tenant, gateway: b.gateway, stream: b.stream, seq: b.seq, sha256: b.sha256, receivedAt: b.receivedAt, points: toHubPoints(b), items, alerts,
     });
+    // Cloud rules see the gateway's points as the gateway does (its local device and metric names).
+    if (result === 'stored' && this.ctx.services.stored.active) this.ctx.services.stored.emit(b.tenant, b.points);
+    return result;
   }
 
   close(): Promise<void> { return this.legacy.close(); }

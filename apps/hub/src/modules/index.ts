@@ -13,6 +13,7 @@ import { trainingModule } from './training/index.js';
 import { anomaliesModule } from './anomalies/index.js';
 import { assignmentsModule } from './assignments/index.js';
 import { pipelinesModule } from './pipelines/index.js';
+import { alertsModule } from './alerts/index.js';
 import { deploymentsModule } from './deployments/index.js';
 import { dashboardModule } from './dashboard/index.js';
 import { artifactsModule } from './artifacts/index.js';
@@ -25,6 +26,7 @@ export const HUB_MODULES: readonly HubModule[] = [
   accountsModule, fleetModule, provisioningModule, configsModule, assignmentsModule, ingestModule, seriesModule,
   trainingModule, anomaliesModule,
   pipelinesModule,
+  alertsModule,
   artifactsModule,
   deploymentsModule,
   // Last: its catch-all GET serves the web app for every path no API route claimed.

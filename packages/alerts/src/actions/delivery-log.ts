@@ -2,8 +2,11 @@ import type Database from 'better-sqlite3';
 
 export interface DeliveryEntry { at: number; alertId: number; rule: string; action: string; target: string; attempt: number; outcome: 'ok' | 'retry' | 'failed' | 'dropped'; status?: number; detail?: string }
 
+/** Where every action attempt is recorded (the gateway's SQLite table, or the hub's store). */
+export interface DeliverySink { record(e: DeliveryEntry): void }
+
 /** The `alert_deliveries` table: one row per attempt, trimmed to the newest `maxRows`. */
-export class DeliveryLog {
+export class DeliveryLog implements DeliverySink {
   private readonly ins: Database.Statement;
   private readonly trim: Database.Statement;
   private writes = 0;

@@ -1,6 +1,6 @@
 import type { Logger } from '@outpost/contract';
 import type { AlertChange } from '../lifecycle/alert-store.js';
-import type { DeliveryLog } from './delivery-log.js';
+import type { DeliverySink } from './delivery-log.js';
 import { PermanentFailure, type Executor } from './executors.js';
 
 export interface RetryPolicy { maxAttempts: number; baseMs: number; maxMs: number }
@@ -26,7 +26,7 @@ export class ActionQueue {
     private readonly type: string,
     private readonly exec: Executor,
     private readonly retry: RetryPolicy,
-    private readonly log: DeliveryLog,
+    private readonly log: DeliverySink,
     private readonly logger: Logger,
     private readonly now: () => number,
     private readonly maxPending = 1000,

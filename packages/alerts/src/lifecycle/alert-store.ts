@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { OutpostError, type Point } from '@outpost/contract';
 import type { Severity } from '../types.js';
+import type { AlertLifecycle, RaiseInput } from './lifecycle.js';
 
 export type AlertState = 'raised' | 'acknowledged' | 'cleared';
 
@@ -39,7 +40,7 @@ const toRecord = (r: Row): AlertRecord => ({
  * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
  * Open alerts are cached in memory, so evaluation never reads the database.
  */
-export class AlertStore {
+export class AlertStore implements AlertLifecycle {
   private readonly open = new Map<string, AlertRecord>();
   private readonly ins: Database.Statement;
   private readonly ack: Database.Statement;
@@ -58,7 +59,7 @@ export class AlertStore {
     return this.open.has(`${rule}\u0000${key}`);
   }
 
-  raise(a: { rule: string; key: string; device: string; severity: Severity; message: string; value?: number; points: readonly Point[] }, at: number): AlertChange | undefined {
+  raise(a: RaiseInput, at: number): AlertChange | undefined {
     const k = `${a.rule}\u0000${a.key}`;
     if (this.open.has(k)) return undefined;
     const id = Number(this.ins.run(a.rule, a.key, a.device, a.severity, a.message, a.value ?? null, JSON.stringify(a.points), at).lastInsertRowid);

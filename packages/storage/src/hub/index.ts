@@ -13,3 +13,4 @@ export type { HubPipelineVersion, HubPipelineSummary, HubPipelineActivation } fr
 export type { ArtifactVersion } from './artifacts.js';
 export type { PipelineOutput, PipelineOutputInput, PipelineOutputKind } from './pipeline-outputs.js';
 export { IN_FLIGHT, type Rollout, type RolloutDevice, type RolloutState, type DeviceDesired } from './rollouts.js';
+export { edgeAlertId, type AlertSnapshot, type HubAlert, type HubAlertQuery, type HubAlertState, type HubAlertSource, type AlertRuleSet, type HubDeliveryEntry, type HubDeliveryQuery } from './alerts.js';

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { HubDialect } from './open.js';
+import { alertsMigration } from './alerts.js';
 
 /**
  * The hub's migrations, written once with Kysely's schema builder so SQLite and PostgreSQL get
@@ -166,6 +167,7 @@ function migrations(dialect: HubDialect): Record<string, Migration> {
         await db.schema.createIndex('pipeline_outputs_at').on('pipeline_outputs').columns(['at']).execute();
       },
     },
+    '0009_alerts': alertsMigration(dialect),
   };
 }
 

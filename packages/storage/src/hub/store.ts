@@ -12,6 +12,7 @@ import { ArtifactRepo } from './artifacts.js';
 import { RolloutRepo } from './rollouts.js';
 import { PipelineRepo } from './pipelines.js';
 import { PipelineOutputRepo } from './pipeline-outputs.js';
+import { AlertRepo } from './alerts.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
 
 /**
@@ -30,6 +31,7 @@ export class HubStore {
   readonly rollouts: RolloutRepo;
   readonly pipelines: PipelineRepo;
   readonly pipelineOutputs: PipelineOutputRepo;
+  readonly alerts: AlertRepo;
   readonly dialect: HubDialect;
 
   private constructor(private readonly handle: HubDb) {
@@ -45,6 +47,7 @@ export class HubStore {
     this.rollouts = new RolloutRepo(handle.db);
     this.pipelines = new PipelineRepo(handle.db);
     this.pipelineOutputs = new PipelineOutputRepo(handle.db);
+    this.alerts = new AlertRepo(handle.db);
   }
 
   /** Open and migrate (migrations run on every start; they are idempotent). */

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { HubTables } from './schema.js';
 import { insertPoints, type HubPoint, type PointWriterTarget } from './timeseries.js';
+import { AlertRepo, type AlertSnapshot } from './alerts.js';
 
 export interface UplinkCommit {
   orgId: string; gateway: string; stream: string; seq: number; sha256: string; receivedAt: number;
   points: HubPoint[];
   items: Array<{ id: number; class: string; kind: string; createdMs: number; body: string }>;
+  /** Edge alert lifecycle snapshots from the batch's `alerts` items (id: the gateway's own alert id), in order. */
+  alerts?: ReadonlyArray<AlertSnapshot & { id: number }>;
 }
 
 /**
@@ -14,7 +17,8 @@ export interface UplinkCommit {
  * same checksum is a re-send (`duplicate`, nothing stored); with another checksum, a `conflict`.
  */
 export class UplinkRepo {
-  constructor(private readonly db: Kysely<HubTables>, private readonly target: PointWriterTarget) {}
+  private readonly alerts: AlertRepo;
+  constructor(private readonly db: Kysely<HubTables>, private readonly target: PointWriterTarget) { this.alerts = new AlertRepo(db); }
 
   async commit(b: UplinkCommit): Promise<'stored' | 'duplicate' | 'conflict'> {
     return this.db.transaction().execute(async (trx) => {
@@ -32,6 +36,7 @@ export class UplinkRepo {
           gateway: b.gateway, stream: b.stream, seq: b.seq, item_id: it.id, org_id: b.orgId, class: it.class, kind: it.kind, created_at: it.createdMs, body: it.body,
         }))).execute();
       }
+      if (b.alerts?.length) await this.alerts.applyEdge(trx, b.orgId, b.gateway, b.alerts, b.receivedAt);
       return 'stored';
     });
   }

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { silentLogger } from '@outpost/contract';
+import { tempDir, waitFor } from '@outpost/testing';
+import { HubStore } from '@outpost/storage/hub/index';
+import { CloudAlerts } from './cloud-alerts.js';
+
+const T0 = 1_700_000_000_000;
+const hot = { id: 'hot', kind: 'threshold', metric: 'temp', op: '>', raise: 90, clear: 80, location: 'both' };
+
+test('cloud alerts open at a restart are re-seeded from the store: not raised twice, still cleared by their rule', async (t) => {
+  const tmp = tempDir('outpost-cloud-alerts-');
+  t.after(tmp.cleanup);
+  const store = await HubStore.open({ kind: 'sqlite', path: `${tmp.dir}/hub.db` });
+  t.after(() => store.close());
+  await store.tenancy.createOrg(null, 'org-a', 'Acme', T0);
+  await store.alerts.putRules({ orgId: 'org-a', id: 'user:u' }, [hot], T0);
+  const open = () => store.alerts.list('org-a', { state: 'open' });
+
+  const first = new CloudAlerts(store, () => T0, silentLogger);
+  first.onPoints('org-a', [{ device: 'p1', metric: 'temp', ts: T0, value: 95 }]);
+  await waitFor(async () => { await first.flushed(); return (await open()).length === 1; }, { what: 'the first alert' });
+  await first.stop();
+
+  const second = new CloudAlerts(store, () => T0 + 1000, silentLogger);
+  t.after(() => second.stop());
+  second.onPoints('org-a', [{ device: 'p1', metric: 'temp', ts: T0 + 1000, value: 96 }]);
+  second.onPoints('org-a', [{ device: 'p1', metric: 'temp', ts: T0 + 2000, value: 70 }]);
+  await waitFor(async () => { await second.flushed(); return (await open()).length === 0; }, { what: 'the clear after the restart' });
+  const all = await store.alerts.list('org-a');
+  assert.equal(all.length, 1, 'one alert across the restart');
+  assert.deepEqual([all[0]!.state, all[0]!.raisedAt, all[0]!.clearedAt], ['cleared', T0, T0 + 1000]);
+});
+
+test('a rule set is checked like gateway rules: errors name rules[i]; edge-only rules are reported', () => {
+  assert.throws(() => CloudAlerts.validate([{ id: 'g', kind: 'geofence', polygon: [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]] }]), (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID' && /^rules\[0\]/.test(e.message));
+  assert.deepEqual(CloudAlerts.validate([hot, { ...hot, id: 'e', location: 'edge' }]), { evaluated: 1, edgeOnly: ['e'] });
+});
