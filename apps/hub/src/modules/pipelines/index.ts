@@ -1,48 +1,62 @@
-import { OutpostError, type Point } from '@outpost/contract';
+import type { Point } from '@outpost/contract';
 import { createEngineScriptRunner } from '@outpost/sandbox';
 import { parseTestRequest, runPipelineTest } from '@outpost/operators/pipelines/test-request';
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { errorResponses, orgOf } from '../../core/route-kit.js';
 import { hubModelRunner } from '../training/model-runner.js';
+import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
+import { HUB_TEST_MAX_POINTS, replayPoints } from './replay.js';
+import { registerVersionRoutes } from './version-routes.js';
 
-/** Most points one test runs (inline or replayed from the hub's time series). */
-export const HUB_TEST_MAX_POINTS = 100_000;
+export { HUB_TEST_MAX_POINTS } from './replay.js';
 
 /**
- * `POST /v1/pipelines/test` on the hub: the same request, engine and trace format as the
- * gateway's; `replay` reads the organisation's stored points of one device and metric
- * (`to` exclusive, like the hub's other time-series routes). Nothing is stored or sent.
+ * Pipelines on the hub: saved versions, live runs on the data the hub commits, and
+ * `POST /v1/pipelines/test` — the same request, engine and trace format as the gateway's; `replay`
+ * reads the organisation's stored points of one device and metric. A test stores and sends nothing.
  */
-export const pipelinesModule: HubModule = {
-  name: 'pipelines',
-  register(app, ctx) {
-    const scriptRunner = createEngineScriptRunner();
-    app.post('/v1/pipelines/test', {
-      preValidation: requires('read'),
-      schema: {
-        tags: ['pipelines'],
-        summary: 'Run a pipeline on inline points or on stored points of one device and metric: outputs and a per-node trace, or a diff against a second pipeline.',
-        body: { type: 'object' },
-        response: errorResponses(404),
-      },
-    }, async (req) => {
-      const { req: t, replay } = parseTestRequest(req.body, HUB_TEST_MAX_POINTS);
-      let points: Point[];
-      if (replay) {
-        if (replay.metric === undefined) throw new OutpostError('ERR_QUERY_INVALID', 'replay.metric: required on the hub (its time series are read per device and metric)');
-        const orgId = orgOf(req);
-        if (!(await ctx.services.store.fleet.getDevice(orgId, replay.device))) throw new OutpostError('ERR_HUB_NOT_FOUND', `device ${replay.device} not found`);
-        const rows = await ctx.services.store.series.points(orgId, { deviceId: replay.device, metric: replay.metric, from: replay.from, to: replay.to, limit: HUB_TEST_MAX_POINTS });
-        points = rows.map((r) => {
-          const p: Point = { device: r.deviceId, metric: r.metric, ts: r.ts, value: r.text ?? r.value };
-          if (r.unit !== null) p.unit = r.unit;
-          return p;
-        });
-      } else {
-        points = t.points as Point[];
-      }
-      return runPipelineTest(t, points, { scriptRunner, modelRunner: hubModelRunner(ctx.services.store, orgOf(req)) });
-    });
-  },
-};
+export function createPipelinesModule(limits: LiveLimits = DEFAULT_LIVE_LIMITS): HubModule {
+  return {
+    name: 'pipelines',
+    async register(app, ctx) {
+      const { store } = ctx.services;
+      const scriptRunner = createEngineScriptRunner();
+      const live = new HubLivePipelines({ store, now: ctx.now, logger: app.log, scriptRunner, modelRunner: (orgId) => hubModelRunner(store, orgId), limits });
+      await live.start();
+      const unsubscribe = ctx.services.stored.on((orgId, points) => live.accept(orgId, points));
+      app.decorate('pipelines', live);
+      // Stop taking points, process what is queued and emit open windows while the store is still open.
+      app.addHook('preClose', async () => {
+        unsubscribe();
+        await ctx.services.ingest.drained();
+        await live.stop();
+      });
+
+      app.post('/v1/pipelines/test', {
+        preValidation: requires('read'),
+        schema: {
+          tags: ['pipelines'],
+          summary: 'Run a pipeline on inline points or on stored points of one device and metric: outputs and a per-node trace, or a diff against a second pipeline.',
+          body: { type: 'object' },
+          response: errorResponses(404),
+        },
+      }, async (req) => {
+        const { req: t, replay } = parseTestRequest(req.body, HUB_TEST_MAX_POINTS);
+        const points = replay ? await replayPoints(store, orgOf(req), replay) : (t.points as Point[]);
+        return runPipelineTest(t, points, live.testRunners(orgOf(req)));
+      });
+
+      registerVersionRoutes(app, ctx, live);
+    },
+  };
+}
+
+export const pipelinesModule: HubModule = createPipelinesModule();
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The hub's live pipelines (tests wait on `pipelines.idle()`). */
+    pipelines: HubLivePipelines;
+  }
+}

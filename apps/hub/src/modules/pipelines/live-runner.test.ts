@@ -1,0 +1,120 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { isOutpostError, type Point } from '@outpost/contract';
+import { canonicalJson } from '@outpost/engine';
+import { createEngineScriptRunner } from '@outpost/sandbox';
+import { HubStore, type Actor } from '@outpost/storage/hub/index';
+import { tempDir } from '@outpost/testing';
+import { hubModelRunner } from '../training/model-runner.js';
+import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({ id, kind, typeVersion: 1, config });
+const doc = (id: string, nodes: object[], edges: object[]) => ({ schemaVersion: 1, id, nodes, edges });
+const pts = (n: number, from = 0, device = 'd1'): Point[] => Array.from({ length: n }, (_, i) => ({ device, metric: 'flow', ts: T0 + (from + i) * 1000, value: i }));
+
+/** Log lines kept for assertions (the runner's warnings are part of its contract). */
+function recordingLogger() {
+  const lines: Array<{ level: string; msg: string }> = [];
+  const at = (level: string) => (_o: object, msg?: string) => { lines.push({ level, msg: msg ?? '' }); };
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+async function setup(t: TestContext, limits: Partial<LiveLimits> = {}) {
+  const tmp = tempDir('outpost-hub-live-');
+  t.after(tmp.cleanup);
+  const path = `${tmp.dir}/hub.db`;
+  const store = await HubStore.open({ kind: 'sqlite', path });
+  await store.tenancy.createOrg(null, 'org-a', 'Acme', T0);
+  const actor: Actor = { orgId: 'org-a', id: 'user:u' };
+  const log = recordingLogger();
+  const make = (s: HubStore) => new HubLivePipelines({
+    store: s, now: () => T0 + 120_000, logger: log.logger, scriptRunner: createEngineScriptRunner(),
+    modelRunner: (orgId) => hubModelRunner(s, orgId), limits: { ...DEFAULT_LIVE_LIMITS, tickIntervalMs: 3_600_000, ...limits },
+  });
+  const live = make(store);
+  await live.start();
+  const save = async (d: { id: string }) => (await store.pipelines.save(actor, d.id, canonicalJson(d), null, T0)).version.version;
+  const state = { store, live };
+  t.after(async () => { await state.live.stop(); await state.store.close(); });
+  return { state, actor, log, save, path, make };
+}
+
+const passThrough = doc('p', [node('in', 'input', { metrics: ['flow'] }), node('db', 'store', { table: 'seen' })], [{ from: 'in', to: 'db' }]);
+
+test('backpressure: a pipeline that falls behind drops whole batches past its queue limit, counts them and says so once; ingest is never held up', async (t) => {
+  const { state, actor, log, save } = await setup(t, { maxQueuedPoints: 100 });
+  await state.live.activate(actor, 'p', await save(passThrough), 'activate');
+  // accept() is synchronous: the first batch goes straight to the engine, the second waits, the third does not fit.
+  state.live.accept('org-a', pts(60, 0));
+  state.live.accept('org-a', pts(60, 60));
+  state.live.accept('org-a', pts(60, 120));
+  state.live.accept('org-b', pts(500, 0));
+  assert.equal(state.live.stats('org-a').p?.queuedPoints, 60);
+  await state.live.idle();
+  const s = state.live.stats('org-a').p!;
+  assert.deepEqual([s.points, s.batches, s.droppedPoints, s.droppedBatches, s.queuedPoints], [120, 2, 60, 1, 0]);
+  assert.deepEqual(state.live.stats('org-b'), {}, 'another organisation\'s points are not fed to it');
+  assert.equal((await state.store.pipelineOutputs.list('org-a', { table: 'seen', limit: 1000 })).length, 120);
+  assert.equal(log.lines.filter((l) => l.level === 'warn' && l.msg.includes('is behind')).length, 1);
+  state.live.accept('org-a', pts(60, 200));
+  await state.live.idle();
+  assert.equal(state.live.stats('org-a').p?.points, 180, 'once the queue has room, batches flow again');
+});
+
+test('active versions start again after a restart; stopped ones do not', async (t) => {
+  const { state, actor, save, path, make } = await setup(t);
+  await state.live.activate(actor, 'p', await save(passThrough), 'activate');
+  const other = doc('q', passThrough.nodes, passThrough.edges);
+  await state.live.activate(actor, 'q', await save(other), 'activate');
+  await state.live.deactivate(actor, 'q');
+  await state.live.stop();
+  await state.store.close();
+  state.store = await HubStore.open({ kind: 'sqlite', path });
+  state.live = make(state.store);
+  await state.live.start();
+  assert.deepEqual(Object.keys(state.live.stats('org-a')), ['p']);
+  state.live.accept('org-a', pts(3));
+  await state.live.idle();
+  assert.equal(state.live.stats('org-a').p?.points, 3);
+});
+
+test('alert events, failed points and derived points land in the hub; outbox/mqtt/webhook nodes are refused on the hub with nothing activated', async (t) => {
+  const { state, actor, save } = await setup(t);
+  const alerting = doc('a', [
+    node('in', 'input', { metrics: ['flow'] }),
+    node('ratio', 'transform', { ops: [{ op: 'derive', metric: 'ratio', expression: '10 / value' }] }),
+    node('hot', 'alert', { rule: 'high', when: 'value > 1', severity: 'warning', message: '{device} {metric} {value}' }),
+    node('db', 'store', { table: 'points' }),
+  ], [{ from: 'in', to: 'ratio' }, { from: 'ratio', to: 'hot' }, { from: 'ratio', to: 'db' }]);
+  await state.live.activate(actor, 'a', await save(alerting), 'activate');
+  state.live.accept('org-a', pts(3)); // values 0, 1, 2: 10/0 fails, ratios 10 and 5, flow 2 > 1
+  await state.live.idle();
+  const errors = await state.store.pipelineOutputs.list('org-a', { kind: 'error', limit: 10 });
+  assert.deepEqual(errors.map((e) => [e.nodeId, (e.body as { code: string }).code]), [['ratio', 'ERR_ENGINE_EVAL']]);
+  const alerts = await state.store.pipelineOutputs.list('org-a', { kind: 'alert', limit: 10 });
+  assert.deepEqual(alerts.map((a) => (a.body as { message: string }).message).sort(), ['d1 flow 2', 'd1 ratio 10', 'd1 ratio 5']);
+  const ratios = await state.store.series.points('org-a', { deviceId: 'd1', metric: 'ratio', from: T0, to: T0 + 10_000, limit: 10 });
+  assert.deepEqual(ratios.map((p) => p.value), [10, 5]);
+
+  for (const [kind, config] of [['outbox', { priority: 'normal' }], ['mqtt', { topic: 'x/{device}' }], ['webhook', { url: 'http://127.0.0.1:9/x' }]] as const) {
+    const d = doc(`out-${kind}`, [node('in', 'input', {}), node('o', kind, config)], [{ from: 'in', to: 'o' }]);
+    const v = await save(d);
+    await assert.rejects(state.live.activate(actor, d.id, v, 'activate'), (e: unknown) => isOutpostError(e, 'ERR_PIPELINE_UNSUPPORTED') && /node 'o'/.test((e as Error).message));
+    assert.equal((await state.store.pipelines.history('org-a', d.id)).length, 0, `${kind}: nothing recorded as active`);
+  }
+  assert.deepEqual(Object.keys(state.live.stats('org-a')), ['a']);
+});
+
+test('input nodes match by the hub device\'s type name', async (t) => {
+  const { state, actor, save } = await setup(t);
+  await state.store.fleet.createDeviceType(actor, { id: 'ty-pump', name: 'pump', metrics: [] }, T0);
+  const tok = await state.store.fleet.createRegistrationToken(actor, { id: 'tok', prefix: 'p-tok', secretHash: 'h', deviceTypeId: 'ty-pump', expiresAt: T0 + 60_000 }, T0);
+  await state.store.fleet.registerDevice(tok, { id: 'dev-pump', hardwareId: 'hw1', name: 'Pump', credentialPrefix: 'c1', credentialHash: 'ch' }, T0);
+  const typed = doc('typed', [node('in', 'input', { deviceTypes: ['pump'] }), node('db', 'store', { table: 'pumps' })], [{ from: 'in', to: 'db' }]);
+  await state.live.activate(actor, 'typed', await save(typed), 'activate');
+  state.live.accept('org-a', [...pts(2, 0, 'dev-pump'), ...pts(2, 0, 'other-device')]);
+  await state.live.idle();
+  const rows = await state.store.pipelineOutputs.list('org-a', { table: 'pumps', limit: 10 });
+  assert.deepEqual(rows.map((r) => (r.body as Point).device), ['dev-pump', 'dev-pump']);
+});
