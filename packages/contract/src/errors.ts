@@ -47,6 +47,7 @@ export const ERRORS = {
   ERR_PROCESSOR_INVALID: { kind: 'user', status: 400, doc: 'A processor bundle or manifest fails validation (name, version, schemas, entry) or its config fails the config schema.' },
   ERR_PROCESSOR_SIGNATURE: { kind: 'user', status: 403, doc: 'A processor bundle has no valid ed25519 signature from a trusted key, or its body was altered after signing.' },
   ERR_PROCESSOR_NOT_FOUND: { kind: 'user', status: 404, doc: 'A processor name or version is not in the registry.' },
+  ERR_PROCESSOR_ROLLBACK: { kind: 'user', status: 409, doc: 'A processor rollback was asked for, but no earlier version was active before the current one.' },
   ERR_AUTH_INVALID: { kind: 'user', status: 401, doc: 'A token, API key, device credential or password is wrong, expired or revoked.' },
   ERR_AUTH_FORBIDDEN: { kind: 'user', status: 403, doc: 'The caller is authenticated but its role or API-key scopes do not allow this action.' },
   ERR_AUTH_RATE_LIMITED: { kind: 'transient', status: 429, doc: 'Too many requests for one API key, device or address; retry after the period in Retry-After.' },

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { HubDialect } from './open.js';
 import { alertsMigration } from './alerts.js';
+import { processorsMigration } from './processors.js';
 
 /**
  * The hub's migrations, written once with Kysely's schema builder so SQLite and PostgreSQL get
@@ -168,6 +169,7 @@ function migrations(dialect: HubDialect): Record<string, Migration> {
       },
     },
     '0009_alerts': alertsMigration(dialect),
+    '0010_processors': processorsMigration(dialect),
   };
 }
 

@@ -13,6 +13,7 @@ import { RolloutRepo } from './rollouts.js';
 import { PipelineRepo } from './pipelines.js';
 import { PipelineOutputRepo } from './pipeline-outputs.js';
 import { AlertRepo } from './alerts.js';
+import { ProcessorRepo } from './processors.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
 
 /**
@@ -32,6 +33,7 @@ export class HubStore {
   readonly pipelines: PipelineRepo;
   readonly pipelineOutputs: PipelineOutputRepo;
   readonly alerts: AlertRepo;
+  readonly processors: ProcessorRepo;
   readonly dialect: HubDialect;
 
   private constructor(private readonly handle: HubDb) {
@@ -43,11 +45,12 @@ export class HubStore {
     this.series = new TimeSeriesRepo(handle.db, handle);
     this.uplink = new UplinkRepo(handle.db, handle);
     this.assignments = new AssignmentRepo(handle.db);
+    this.alerts = new AlertRepo(handle.db);
     this.artifacts = new ArtifactRepo(handle.db);
     this.rollouts = new RolloutRepo(handle.db);
     this.pipelines = new PipelineRepo(handle.db);
     this.pipelineOutputs = new PipelineOutputRepo(handle.db);
-    this.alerts = new AlertRepo(handle.db);
+    this.processors = new ProcessorRepo(handle.db);
   }
 
   /** Open and migrate (migrations run on every start; they are idempotent). */
