@@ -45,7 +45,9 @@ async function startChild(dir: string, synchronous: string): Promise<{ child: Ch
   const cfg = { id: 'gw-bench', dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'silent' }, store: { synchronous }, alerts: { rules: rules() } };
   const cfgFile = `${dir}/bench-config.json`;
   writeFileSync(cfgFile, JSON.stringify(cfg));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gateway-child.ts', import.meta.url)), cfgFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_CHILD_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the gateway under load.
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL('./gateway-child.ts', import.meta.url)), cfgFile], { stdio: ['pipe', 'pipe', 'inherit'] });
   let buf = '';
   const waiters: ((line: string) => void)[] = [];
   child.stdout!.on('data', (d: Buffer) => {

@@ -178,6 +178,7 @@ export class AlertEngine {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     for (const rt of this.runtimes) for (const a of rt.actions) a.queue.close();
+    this.deliveries.flush?.();
   }
 
   /** True when no action has queued or in-flight work. */
