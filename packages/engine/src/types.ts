@@ -88,7 +88,14 @@ export interface Sinks {
 export interface ScriptRunner {
   /** Compile once at pipeline compile time; throw (or reject) with an OutpostError for bad source. */
   compile(source: string, opts: { nodeId: string; language: string; timeoutMs: number; memoryMb: number }): CompiledScript | Promise<CompiledScript>;
+  /**
+   * A registered processor by name (the active version, or `version` pinned) with `config` checked
+   * against its manifest's schema; throw (or reject) with an OutpostError when it is unknown or the
+   * config does not fit. Absent: the host has no processor registry.
+   */
+  processor?(ref: ProcessorRef, opts: { nodeId: string }): CompiledScript | Promise<CompiledScript>;
 }
+export interface ProcessorRef { name: string; version?: string; config: Record<string, unknown> }
 export interface CompiledScript { run(points: readonly Point[]): Point[] | Promise<Point[]>; dispose?(): void }
 export interface ModelRunner {
   load(ref: { modelId: string; version: string; nodeId: string }): LoadedModel | Promise<LoadedModel>;

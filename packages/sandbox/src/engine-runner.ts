@@ -12,7 +12,8 @@ import type { Point } from '@outpost/contract';
 import { OutpostError } from '@outpost/contract';
 import { resolveLimits, DEFAULT_SCRIPT_LIMITS } from './limits.js';
 import { createScript, type SandboxedScript } from './script.js';
-import type { SandboxHooks, SandboxLimits, ScriptLanguage } from './types.js';
+import type { SandboxHooks, SandboxLimits, ScriptLanguage, ScriptResult } from './types.js';
+import type { ProcessorRegistry } from './processors/registry.js';
 
 // isolated-vm (a native addon) is loaded by the first script, not by every gateway.
 const loadIvm = lazyRequire<typeof ivm>(import.meta.url, 'isolated-vm');
@@ -20,10 +21,36 @@ const loadIvm = lazyRequire<typeof ivm>(import.meta.url, 'isolated-vm');
 export interface EngineCompiledScript { run(points: readonly Point[]): Promise<Point[]>; dispose(): void }
 export interface EngineScriptRunner {
   compile(source: string, opts: { nodeId: string; language: string; timeoutMs: number; memoryMb: number }): EngineCompiledScript;
+  processor?(ref: { name: string; version?: string; config: Record<string, unknown> }, opts: { nodeId: string }): Promise<EngineCompiledScript>;
 }
 
-export function createEngineScriptRunner(options: { hooks?: SandboxHooks; limits?: Partial<SandboxLimits>; config?: Record<string, unknown> } = {}): EngineScriptRunner {
+export interface EngineScriptRunnerOptions {
+  hooks?: SandboxHooks;
+  limits?: Partial<SandboxLimits>;
+  config?: Record<string, unknown>;
+  /** Where `script` nodes with a `processor` reference find it (absent: such nodes are refused). */
+  processors?: ProcessorRegistry;
+}
+
+/** A script call's result as the engine wants it: the points, or an OutpostError for the error path. */
+function pointsOrThrow(r: ScriptResult, nodeId: string, what: string): Point[] {
+  if (r.ok) return r.points;
+  const code = r.error.reason === 'disabled' ? 'ERR_SCRIPT_DISABLED' : 'ERR_SCRIPT_FAILED';
+  throw new OutpostError(code, `${what} ${nodeId} failed (${r.error.reason}): ${r.error.message}`, { reason: r.error.reason, ...(r.error.stack ? { stack: r.error.stack } : {}) });
+}
+
+export function createEngineScriptRunner(options: EngineScriptRunnerOptions = {}): EngineScriptRunner {
+  const registry = options.processors;
   return {
+    ...(registry ? {
+      async processor(ref: { name: string; version?: string; config: Record<string, unknown> }, opts: { nodeId: string }): Promise<EngineCompiledScript> {
+        const inst = await registry.instantiate(ref.name, { id: opts.nodeId, config: ref.config, ...(ref.version ? { version: ref.version } : {}) });
+        return {
+          run: async (points) => pointsOrThrow(await inst.run([...points]), opts.nodeId, `processor ${ref.name}@${inst.version} in node`),
+          dispose: () => void inst.close(),
+        };
+      },
+    } : {}),
     compile(source, opts) {
       const language = (opts.language === 'js' ? 'javascript' : opts.language === 'py' ? 'python' : opts.language) as ScriptLanguage;
       if (language !== 'javascript' && language !== 'python') {
@@ -39,10 +66,7 @@ export function createEngineScriptRunner(options: { hooks?: SandboxHooks; limits
       return {
         async run(points) {
           const script = await started;
-          const r = await script.run([...points]);
-          if (r.ok) return r.points;
-          const code = r.error.reason === 'disabled' ? 'ERR_SCRIPT_DISABLED' : 'ERR_SCRIPT_FAILED';
-          throw new OutpostError(code, `script ${opts.nodeId} failed (${r.error.reason}): ${r.error.message}`, { reason: r.error.reason, ...(r.error.stack ? { stack: r.error.stack } : {}) });
+          return pointsOrThrow(await script.run([...points]), opts.nodeId, 'script');
         },
         dispose() {
           void started.then((s) => s.close(), () => undefined);

@@ -4,8 +4,8 @@ export { createScript, SandboxedScript, type CreateScriptOptions } from './scrip
 export { UsageStats, type UsageSnapshot } from './stats.js';
 export { toPoint } from './output.js';
 export { ReloadableScript } from './reloadable.js';
-export { createEngineScriptRunner, type EngineScriptRunner, type EngineCompiledScript } from './engine-runner.js';
+export { createEngineScriptRunner, type EngineScriptRunner, type EngineCompiledScript, type EngineScriptRunnerOptions } from './engine-runner.js';
 export { MANIFEST_SCHEMA, validateBundle, type ProcessorManifest, type ProcessorBundle } from './processors/manifest.js';
-export { generateSigningKeys, signBundle, verifyBundle, keyIdOf, type SignedBundle, type SigningKeys, type BundleSignature } from './processors/signing.js';
+export { generateSigningKeys, signBundle, signedPayload, verifyBundle, keyIdOf, type SignedBundle, type SigningKeys, type BundleSignature } from './processors/signing.js';
 export { ProcessorRegistry, ProcessorInstance, type ProcessorSummary, type RegistryOptions } from './processors/registry.js';
 export { testProcessor, type ProcessorTrace } from './processors/test-run.js';

@@ -11,16 +11,28 @@ export const script: OperatorDefinition = {
   kind: 'script',
   typeVersion: 1,
   title: 'Script',
-  description: 'Runs a sandboxed user script over each batch of points (needs the host to provide a script runner).',
+  description: 'Runs a sandboxed user script, or a registered processor by name, over each batch of points (needs the host to provide a script runner).',
   configSchema: {
     type: 'object',
-    required: ['source'],
     additionalProperties: false,
+    // Either inline source or a registered processor (uploaded, versioned, signed: docs/sandbox.md).
+    oneOf: [{ required: ['source'] }, { required: ['processor'] }],
     properties: {
       language: { enum: ['javascript', 'python'], description: 'Default javascript.' },
       source: { type: 'string', minLength: 1, maxLength: 200_000 },
       timeoutMs: { type: 'integer', minimum: 1, maximum: 60_000, description: 'CPU time per batch (default 50).' },
       memoryMb: { type: 'integer', minimum: 1, maximum: 1024, description: 'Memory limit (default 32).' },
+      processor: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        description: 'Run a registered processor instead of inline source; its limits come from its manifest.',
+        properties: {
+          name: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,63}$' },
+          version: { type: 'string', description: 'Pin a version (default: the active one, following activations and rollbacks).' },
+          config: { type: 'object', description: "Checked against the processor's configSchema." },
+        },
+      },
     },
   },
   inputs: [{ name: 'in', accepts: ['point'] }],
@@ -31,14 +43,21 @@ export const script: OperatorDefinition = {
       ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config', message: 'script nodes need a script runner (the sandbox), and this host provides none' });
       return { process() {} };
     }
+    const ref = config.processor as { name: string; version?: string; config?: Record<string, unknown> } | undefined;
+    if (ref && !runner.processor) {
+      ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config/processor', message: 'this host has no processor registry; use inline `source`' });
+      return { process() {} };
+    }
     let pending: Promise<CompiledScript>;
     try {
-      pending = Promise.resolve(runner.compile(config.source as string, {
-        nodeId: ctx.nodeId, language: (config.language as string | undefined) ?? 'javascript',
-        timeoutMs: (config.timeoutMs as number | undefined) ?? 50, memoryMb: (config.memoryMb as number | undefined) ?? 32,
-      }));
+      pending = Promise.resolve(ref
+        ? runner.processor!({ name: ref.name, ...(ref.version ? { version: ref.version } : {}), config: ref.config ?? {} }, { nodeId: ctx.nodeId })
+        : runner.compile(config.source as string, {
+          nodeId: ctx.nodeId, language: (config.language as string | undefined) ?? 'javascript',
+          timeoutMs: (config.timeoutMs as number | undefined) ?? 50, memoryMb: (config.memoryMb as number | undefined) ?? 32,
+        }));
     } catch (e) {
-      ctx.report({ code: 'ERR_PIPELINE_INVALID', path: '/config/source', message: `script does not compile: ${(e as Error)?.message ?? String(e)}` });
+      ctx.report({ code: 'ERR_PIPELINE_INVALID', path: ref ? '/config/processor' : '/config/source', message: `${ref ? `processor ${ref.name}` : 'script'} does not compile: ${(e as Error)?.message ?? String(e)}` });
       return { process() {} };
     }
     let compiled: CompiledScript | undefined;

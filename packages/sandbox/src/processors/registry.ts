@@ -44,7 +44,16 @@ export interface RegistryOptions {
 export class ProcessorRegistry {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly options: RegistryOptions) {}
+  private readonly trustedKeys: string[];
+
+  constructor(private readonly options: RegistryOptions) {
+    this.trustedKeys = [...options.trustedKeys];
+  }
+
+  /** Accept signatures by one more key (a gateway learns the hub's key after it starts). */
+  trust(publicKeyPem: string): void {
+    if (!this.trustedKeys.includes(publicKeyPem)) this.trustedKeys.push(publicKeyPem);
+  }
 
   get hooks(): SandboxHooks | undefined {
     return this.options.hooks;
@@ -52,7 +61,7 @@ export class ProcessorRegistry {
 
   /** Verifies, validates and stores a version. The first version of a processor becomes active. */
   add(bundle: SignedBundle): ProcessorSummary {
-    verifyBundle(bundle, this.options.trustedKeys);
+    verifyBundle(bundle, this.trustedKeys);
     const schemas = validateBundle(bundle);
     const { name, version } = bundle.manifest;
     let entry = this.entries.get(name);
@@ -131,16 +140,20 @@ export class ProcessorRegistry {
     return this.entry(name).enabled;
   }
 
-  /** A runner for a pipeline node: validates `config` against the active version's schema and compiles it. */
-  async instantiate(name: string, opts: { id: string; config?: Record<string, unknown> }): Promise<ProcessorInstance> {
+  /**
+   * A runner for a pipeline node: validates `config` against the version's schema and compiles it.
+   * Without `version` it runs the active version and follows activations and rollbacks; with one it stays pinned.
+   */
+  async instantiate(name: string, opts: { id: string; config?: Record<string, unknown>; version?: string }): Promise<ProcessorInstance> {
     const e = this.entry(name);
-    if (e.active === undefined) throw new OutpostError('ERR_PROCESSOR_NOT_FOUND', `processor ${name} has no active version`);
-    const v = this.version(name, e.active);
+    const chosen = opts.version ?? e.active;
+    if (chosen === undefined) throw new OutpostError('ERR_PROCESSOR_NOT_FOUND', `processor ${name} has no active version`);
+    const v = this.version(name, chosen);
     const config = opts.config ?? {};
     checkConfig(v, config, opts.id);
     const script = await createScript(specOf(v, opts.id, config), { ...(this.options.hooks ? { hooks: this.options.hooks } : {}), defaults: v.schemas.limits, usage: v.usage });
     const inst = new ProcessorInstance(opts.id, config, v, new ReloadableScript(script, this.options.hooks ? { hooks: this.options.hooks } : {}), this, name);
-    e.instances.add(inst);
+    if (opts.version === undefined) e.instances.add(inst);
     return inst;
   }
 
