@@ -7,6 +7,7 @@ export { validateDocument } from './document/validate.js';
 export { checkPipeline, compilePipeline, compilePipelineAsync, formatIssue, pipelineError, type CompileOptions } from './compiler/compile.js';
 export { Executor, type BatchResult, type NodeCallTrace, type PlannedNode } from './runtime/executor.js';
 export { LivePipeline } from './runtime/live.js';
+export { BoundedFeed, type BoundedFeedOptions, type FeedStats } from './runtime/bounded-feed.js';
 export { Accumulator } from './windows/accumulator.js';
 export { AddOutcome, KeyedWindows, percentileName, type WindowOptions } from './windows/keyed-windows.js';
 export { RollupAggregator, createRollupAggregator, type RollupAddResult, type RollupOptions, type RollupStore } from './rollups.js';

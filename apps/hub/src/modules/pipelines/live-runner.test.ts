@@ -43,14 +43,14 @@ async function setup(t: TestContext, limits: Partial<LiveLimits> = {}) {
 const passThrough = doc('p', [node('in', 'input', { metrics: ['flow'] }), node('db', 'store', { table: 'seen' })], [{ from: 'in', to: 'db' }]);
 
 test('backpressure: a pipeline that falls behind drops whole batches past its queue limit, counts them and says so once; ingest is never held up', async (t) => {
-  const { state, actor, log, save } = await setup(t, { maxQueuedPoints: 100 });
+  const { state, actor, log, save } = await setup(t, { maxQueuedPoints: 150 });
   await state.live.activate(actor, 'p', await save(passThrough), 'activate');
-  // accept() is synchronous: the first batch goes straight to the engine, the second waits, the third does not fit.
+  // accept() is synchronous: the first batch is in the engine, the second waits, the third does not fit.
   state.live.accept('org-a', pts(60, 0));
   state.live.accept('org-a', pts(60, 60));
   state.live.accept('org-a', pts(60, 120));
   state.live.accept('org-b', pts(500, 0));
-  assert.equal(state.live.stats('org-a').p?.queuedPoints, 60);
+  assert.equal(state.live.stats('org-a').p?.queuedPoints, 120);
   await state.live.idle();
   const s = state.live.stats('org-a').p!;
   assert.deepEqual([s.points, s.batches, s.droppedPoints, s.droppedBatches, s.queuedPoints], [120, 2, 60, 1, 0]);

@@ -1,5 +1,5 @@
 import { OutpostError, type Logger, type Point } from '@outpost/contract';
-import { LivePipeline, type CompileOptions, type EngineHost, type ModelRunner, type PipelineDocument, type ScriptRunner } from '@outpost/engine';
+import { BoundedFeed, LivePipeline, type CompileOptions, type FeedStats, type EngineHost, type ModelRunner, type PipelineDocument, type ScriptRunner } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
 import type { Actor, HubStore } from '@outpost/storage/hub/index';
 import { hubSinks } from './hub-sinks.js';
@@ -15,18 +15,13 @@ export interface LiveLimits {
 }
 export const DEFAULT_LIVE_LIMITS: LiveLimits = { maxQueuedPoints: 100_000, tickIntervalMs: 1000, maxKeysPerNode: 100_000, outputRetentionMs: 7 * 86_400_000 };
 
-export interface LivePipelineStats {
-  version: number; queuedPoints: number; batches: number; points: number; errors: number;
-  /** Backpressure: points (and batches) not processed because the queue was full. */
-  droppedPoints: number; droppedBatches: number;
+/** Queue and throughput counters (backpressure: `droppedPoints`/`droppedBatches`) and the engine's per-node stats. */
+export interface LivePipelineStats extends FeedStats {
+  version: number;
   nodes: Record<string, Record<string, number>>;
 }
 
-interface Running {
-  orgId: string; pipelineId: string; version: number; live: LivePipeline;
-  queue: Point[][]; queued: number; draining: Promise<void> | null;
-  batches: number; points: number; errors: number; droppedPoints: number; droppedBatches: number; lastDropLog: number;
-}
+interface Running { orgId: string; pipelineId: string; version: number; live: LivePipeline; feed: BoundedFeed }
 
 export interface LiveDeps {
   store: HubStore; now: () => number; logger: Logger; scriptRunner: ScriptRunner;
@@ -37,10 +32,9 @@ const key = (orgId: string, pipelineId: string) => `${orgId}\u0000${pipelineId}`
 
 /**
  * Pipelines running on the data the hub commits (ingest API and uplink): one LivePipeline per
- * active organisation + pipeline, the same executor the gateway runs. Each has a bounded queue
- * of committed batches between the store and the engine; when a pipeline falls behind, whole
- * batches are dropped and counted instead of holding up ingest (the points are already stored,
- * so a dropped range can be re-run with `POST /v1/pipelines/test` and `replay`).
+ * active organisation + pipeline, the same executor the gateway runs, each behind the engine's
+ * BoundedFeed (a pipeline that falls behind has whole batches dropped and counted; ingest is
+ * never held up).
  */
 export class HubLivePipelines {
   private readonly running = new Map<string, Running>();
@@ -80,22 +74,7 @@ export class HubLivePipelines {
 
   /** Committed points of one organisation: queue them for each of its running pipelines (never blocks, never throws). */
   accept(orgId: string, points: readonly Point[]): void {
-    for (const r of this.running.values()) {
-      if (r.orgId !== orgId) continue;
-      if (r.queued + points.length > this.d.limits.maxQueuedPoints) {
-        r.droppedPoints += points.length;
-        r.droppedBatches++;
-        const now = this.d.now();
-        if (now - r.lastDropLog >= 10_000) {
-          r.lastDropLog = now;
-          this.d.logger.warn({ orgId, pipeline: r.pipelineId, queued: r.queued, droppedPoints: r.droppedPoints }, `pipeline ${r.pipelineId} is behind: ${r.queued} points queued (limit ${this.d.limits.maxQueuedPoints}); newer batches are dropped and counted`);
-        }
-        continue;
-      }
-      r.queue.push(points as Point[]);
-      r.queued += points.length;
-      r.draining ??= this.drain(r);
-    }
+    for (const r of this.running.values()) if (r.orgId === orgId) r.feed.offer(points);
   }
 
   async activate(actor: Actor, pipelineId: string, version: number, reason: string): Promise<{ version: number; keptState: string[] }> {
@@ -125,17 +104,14 @@ export class HubLivePipelines {
     const out: Record<string, LivePipelineStats> = {};
     for (const r of this.running.values()) {
       if (r.orgId !== orgId) continue;
-      out[r.pipelineId] = {
-        version: r.version, queuedPoints: r.queued, batches: r.batches, points: r.points, errors: r.errors,
-        droppedPoints: r.droppedPoints, droppedBatches: r.droppedBatches, nodes: r.live.current.stats(),
-      };
+      out[r.pipelineId] = { version: r.version, ...r.feed.stats(), nodes: r.live.current.stats() };
     }
     return out;
   }
 
   /** Resolves when every queue is empty (tests, shutdown). */
   async idle(): Promise<void> {
-    while ([...this.running.values()].some((r) => r.draining)) await Promise.all([...this.running.values()].map((r) => r.draining));
+    await Promise.all([...this.running.values()].map((r) => r.feed.idle()));
   }
 
   async stop(): Promise<void> {
@@ -149,10 +125,14 @@ export class HubLivePipelines {
     const r = this.running.get(key(orgId, pipelineId));
     if (!r) {
       const live = await LivePipeline.start(doc as PipelineDocument, this.compileOptions(orgId, pipelineId));
-      this.running.set(key(orgId, pipelineId), {
-        orgId, pipelineId, version, live, queue: [], queued: 0, draining: null,
-        batches: 0, points: 0, errors: 0, droppedPoints: 0, droppedBatches: 0, lastDropLog: -Infinity,
+      const log = { orgId, pipeline: pipelineId };
+      const feed = new BoundedFeed(live, {
+        maxQueuedPoints: this.d.limits.maxQueuedPoints,
+        prepare: (batch) => this.types.load(orgId, batch),
+        onOverload: (s) => this.d.logger.warn({ ...log, ...s }, `pipeline ${pipelineId} is behind: ${s.queuedPoints} points queued (limit ${this.d.limits.maxQueuedPoints}); batches are dropped and counted until it catches up`),
+        onError: (e) => this.d.logger.error({ ...log, err: e }, `pipeline ${pipelineId} failed on a batch`),
       });
+      this.running.set(key(orgId, pipelineId), { orgId, pipelineId, version, live, feed });
       return [];
     }
     // Hot swap after the batch in flight; nodes that did not change keep their windows.
@@ -163,26 +143,8 @@ export class HubLivePipelines {
     return kept;
   }
 
-  private async drain(r: Running): Promise<void> {
-    try {
-      for (let batch = r.queue.shift(); batch; batch = r.queue.shift()) {
-        r.queued -= batch.length;
-        try {
-          await this.types.load(r.orgId, batch);
-          const res = await r.live.process(batch);
-          r.batches++; r.points += batch.length; r.errors += res.errors.length;
-        } catch (e) {
-          r.errors++;
-          this.d.logger.error({ err: e, orgId: r.orgId, pipeline: r.pipelineId }, `pipeline ${r.pipelineId} failed on a batch`);
-        }
-      }
-    } finally {
-      r.draining = null;
-    }
-  }
-
   private async finish(r: Running): Promise<void> {
-    await r.draining;
+    await r.feed.idle();
     await r.live.flush().catch((e: unknown) => this.d.logger.error({ err: e, pipeline: r.pipelineId }, 'pipeline flush failed'));
     r.live.current.dispose();
   }
