@@ -7,7 +7,7 @@ import { builtinOperators } from '@outpost/operators';
 import { createEngineScriptRunner } from '@outpost/sandbox';
 import type { GatewayStore } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
-import { createFileModelRunner } from './model-runner.js';
+import { createFileModelRunner, type FileModelRunner } from './model-runner.js';
 import { createGatewaySinks, type GatewaySinkDeps, type GatewaySinks } from './sinks.js';
 import { PipelineVersionStore, type StoredVersion } from './version-store.js';
 
@@ -20,6 +20,8 @@ export interface PipelineService {
   readonly versions: PipelineVersionStore;
   /** Compile options for tests and checks (same operators and runners as live, no sinks). */
   readonly testOptions: Pick<CompileOptions, 'operators'> & Pick<EngineHost, 'scriptRunner' | 'modelRunner'>;
+  /** The model nodes' runner: ONNX usage for the heartbeat, preloading installed model versions. */
+  readonly models: FileModelRunner;
   /** Validate and save a new version (400 with every problem and its node id when it does not compile here). */
   save(doc: unknown, note?: string): Promise<{ version: StoredVersion; created: boolean }>;
   /** Make `version` the running one: hot swap when the pipeline runs (windows of unchanged nodes kept), else start it. */
@@ -134,6 +136,7 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   return {
     versions,
     testOptions: { operators: builtinOperators, scriptRunner, modelRunner },
+    models: modelRunner,
     save: async (doc, note) => versions.save(await check(doc), note),
     activate,
     async rollback(pipelineId, toVersion) {

@@ -38,6 +38,20 @@ export interface HeartbeatRequest {
   deployments?: Array<{ assignmentId: string; status: 'deployed' | 'active' | 'failed'; reason?: string | null }>;
   /** Progress per deployment of the artifacts the hub asked for (see DesiredArtifact). */
   artifacts?: DeploymentReport[];
+  /** Model usage measured by pipeline `model` nodes since the last heartbeat (docs/models.md). */
+  models?: ModelUsage[];
+}
+
+/**
+ * One model version's usage on a gateway over a period: inputs scored, failed calls, latency
+ * histogram (log buckets, see @outpost/ml LatencyHistogram) and input drift against the
+ * version's reference distribution, computed on the gateway.
+ */
+export interface ModelUsage {
+  model: string; version: string; count: number; errors: number;
+  latency: Record<string, number>;
+  drift: { psi: number; kl: number; samples: number } | null;
+  from: number; to: number;
 }
 
 export interface AssignedVersion { id: string; artifactKind: 'pipeline' | 'rule' | 'processor' | 'model'; name: string; version: string }

@@ -49,7 +49,8 @@ export class OnnxModel {
     const provider = await pickProvider(opts.executionProvider);
     let session: Session;
     try {
-      session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      // Log severity 4 (fatal only): run-time failures reach the caller as ERR_INFERENCE_FAILED, not as stderr noise.
+      session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 4 });
     } catch (e) {
       throw new OutpostError('ERR_MODEL_INVALID', `ONNX model (${bytes.length} bytes) cannot be loaded by onnxruntime: ${(e as Error).message}`);
     }

@@ -32,6 +32,13 @@ export const HeartbeatBody = Obj({
     metrics: Type.Optional(Obj({ errorRate: Type.Optional(Type.Number({ minimum: 0 })), latencyMs: Type.Optional(Type.Number({ minimum: 0 })) })),
     at: Type.Optional(Type.Integer({ minimum: 0 })),
   }), { maxItems: 500, description: 'Progress per deployment (see DeploymentReport in @outpost/contract/artifacts).' })),
+  models: Type.Optional(Type.Array(Type.Object({
+    model: Type.String({ minLength: 1, maxLength: 200 }), version: Type.String({ minLength: 1, maxLength: 100 }),
+    count: Type.Integer({ minimum: 0 }), errors: Type.Integer({ minimum: 0 }),
+    latency: Type.Record(Type.String({ pattern: '^[0-9]{1,4}$' }), Type.Integer({ minimum: 0 }), { maxProperties: 500 }),
+    drift: Type.Union([Type.Object({ psi: Num, kl: Num, samples: Type.Integer({ minimum: 0 }) }), Type.Null()]),
+    from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }),
+  }), { maxItems: 200 })),
   logs: Type.Optional(Type.Array(Obj({
     at: Type.Integer({ minimum: 0 }),
     level: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),

@@ -12,6 +12,8 @@ import { Obj } from '../../core/route-kit.js';
 import { HeartbeatBody } from './heartbeat-schema.js';
 import { DesiredConfigCache } from './desired-cache.js';
 import { HeartbeatWriter } from './heartbeat-writer.js';
+import { UsageRepo } from '../models/usage.js';
+import { modelsDb } from '../models/db.js';
 import { digestOf } from '../deployments/digest.js';
 
 /** Gateway-facing routes: register with a token, exchange the credential for a token, heartbeat. */
@@ -23,6 +25,8 @@ export const provisioningModule: HubModule = {
     const ttlMs = ctx.config.auth.deviceTokenTtlS * 1000;
     const desiredConfig = new DesiredConfigCache(store, ctx.now);
     const heartbeats = new HeartbeatWriter(store);
+    // Gateways ship model usage with each heartbeat; the models module owns (and creates) the table.
+    const modelUsage = new UsageRepo(modelsDb(store));
     const grant = (deviceId: string, orgId: string) => {
       const expiresAt = ctx.now() + ttlMs;
       return { token: auth.deviceTokens.sign(deviceId, orgId, expiresAt), expiresAt };
@@ -94,9 +98,10 @@ export const provisioningModule: HubModule = {
       if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
       const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
-      const { logs = [], config, deployments = [], artifacts = [], ...health } = b;
+      const { logs = [], config, deployments = [], artifacts = [], models = [], ...health } = b;
       await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
       if (deployments.length) await store.assignments.report(d.orgId, d.id, deployments, at);
+      if (models.length) await modelUsage.record(d.orgId, d.id, models);
       if (artifacts.length) await store.rollouts.report(d.orgId, d.id, artifacts, at);
       const want = await desiredConfig.get(d.orgId, d.id);
       const desired = want.config;

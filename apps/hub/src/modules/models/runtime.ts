@@ -1,0 +1,32 @@
+import type { SessionOptions } from '@outpost/ml';
+import type { HubContext } from '../types.js';
+import { ensureModelTables, modelsDb, type ModelsDb } from './db.js';
+import { GroundTruth } from './ground-truth.js';
+import { InferenceService } from './inference.js';
+import { InferenceJobs } from './jobs.js';
+import { RegistryRepo } from './repo.js';
+import { UsageRepo } from './usage.js';
+
+/** The models module's parts, built once per hub. */
+export interface ModelsRuntime {
+  db: ModelsDb;
+  registry: RegistryRepo;
+  usage: UsageRepo;
+  truth: GroundTruth;
+  inference: InferenceService;
+  jobs: InferenceJobs;
+  session: SessionOptions;
+}
+
+export async function createModelsRuntime(ctx: HubContext): Promise<ModelsRuntime> {
+  const db = modelsDb(ctx.services.store);
+  await ensureModelTables(db);
+  const cfg = ctx.config.models;
+  const session: SessionOptions = { executionProvider: cfg.executionProvider, threads: cfg.threads };
+  const registry = new RegistryRepo(db);
+  const usage = new UsageRepo(db);
+  const truth = new GroundTruth(db);
+  const inference = new InferenceService(registry, ctx.services.objects, usage, truth, { cacheBytes: cfg.cacheBytes, maxBatch: cfg.maxBatch, session }, ctx.now);
+  const jobs = new InferenceJobs(db, cfg.asyncResultTtlS * 1000, ctx.now);
+  return { db, registry, usage, truth, inference, jobs, session };
+}
