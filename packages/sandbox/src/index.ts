@@ -5,7 +5,7 @@ export { UsageStats, type UsageSnapshot } from './stats.js';
 export { toPoint } from './output.js';
 export { ReloadableScript } from './reloadable.js';
 export { createEngineScriptRunner, type EngineScriptRunner, type EngineCompiledScript, type EngineScriptRunnerOptions } from './engine-runner.js';
-export { MANIFEST_SCHEMA, validateBundle, type ProcessorManifest, type ProcessorBundle } from './processors/manifest.js';
+export { MANIFEST_SCHEMA, MAX_SOURCE_BYTES, validateBundle, type ProcessorManifest, type ProcessorBundle } from './processors/manifest.js';
 export { generateSigningKeys, signBundle, signedPayload, verifyBundle, keyIdOf, type SignedBundle, type SigningKeys, type BundleSignature } from './processors/signing.js';
 export { ProcessorRegistry, ProcessorInstance, type ProcessorSummary, type RegistryOptions } from './processors/registry.js';
 export { testProcessor, type ProcessorTrace } from './processors/test-run.js';

@@ -17,6 +17,7 @@ import { alertsModule } from './alerts/index.js';
 import { deploymentsModule } from './deployments/index.js';
 import { dashboardModule } from './dashboard/index.js';
 import { artifactsModule } from './artifacts/index.js';
+import { processorsModule } from './processors/index.js';
 import { modelsModule } from './models/index.js';
 
 /** The hub's modules, in registration order. A new feature adds a folder and one line here. */
@@ -29,6 +30,7 @@ export const HUB_MODULES: readonly HubModule[] = [
   pipelinesModule,
   alertsModule,
   artifactsModule,
+  processorsModule,
   modelsModule,
   deploymentsModule,
   // Last: its catch-all GET serves the web app for every path no API route claimed.

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OutpostError } from '@outpost/contract';
-import { ARTIFACT_KINDS, ARTIFACT_NAME_PATTERN, sha256Hex } from '@outpost/contract/artifacts';
+import { ARTIFACT_KINDS, ARTIFACT_NAME_PATTERN, type ArtifactKind } from '@outpost/contract/artifacts';
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { actorOf, errorResponses, orgOf, Obj } from '../../core/route-kit.js';
-import { kindSpec } from './kinds.js';
+import { storeArtifact } from './store-artifact.js';
 import { ArtifactSigner } from './signing-key.js';
 import { sendRange } from './range.js';
 
@@ -50,19 +50,9 @@ export const artifactsModule: HubModule = {
         schema: { tags, summary: 'Upload an artifact version (body: its bytes). Versions are immutable.', params: VersionParams, querystring: UploadQuery, response: errorResponses(409) },
       }, async (req, reply) => {
         const p = req.params as Static<typeof VersionParams>;
-        const where = `${p.kind} ${p.name}@${p.version}`;
         const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        kindSpec(p.kind, where).validate(content, where);
-        const actor = actorOf(req);
-        const exists = await store.artifacts.list(actor.orgId, { kind: p.kind, name: p.name }).then((l) => l.some((a) => a.version === p.version));
-        if (exists) throw new OutpostError('ERR_ARTIFACT_EXISTS', `${where} already exists; versions are immutable, upload a new version`);
-        const sha256 = sha256Hex(content);
-        const ref = { kind: p.kind as (typeof ARTIFACT_KINDS)[number], name: p.name, version: p.version, sha256, size: content.byteLength };
-        // The key names the hash: a racing upload of the same version never overwrites the stored bytes.
-        const objectKey = `artifacts/${actor.orgId}/${p.kind}/${p.name}/${p.version}-${sha256}`;
-        await objects.put(objectKey, content);
         const q = req.query as Static<typeof UploadQuery>;
-        const a = await store.artifacts.create(actor, { ...ref, ...signer.sign(ref), objectKey, meta: q.note ? { note: q.note } : {} }, ctx.now());
+        const a = await storeArtifact({ store, objects, signer }, actorOf(req), { ...p, kind: p.kind as ArtifactKind }, content, q.note ? { note: q.note } : {}, ctx.now());
         return reply.status(201).send(publicView(a));
       });
     });

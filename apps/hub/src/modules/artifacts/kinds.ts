@@ -1,6 +1,7 @@
 import { OutpostError, isOutpostError } from '@outpost/contract';
 import { ARTIFACT_KINDS, type ArtifactKind } from '@outpost/contract/artifacts';
 import { validateGatewayConfig } from '../configs/index.js';
+import { checkProcessorArtifact } from '../processors/bundle.js';
 
 /**
  * What the hub checks before it stores an artifact version of a kind. Throw an OutpostError
@@ -10,8 +11,11 @@ import { validateGatewayConfig } from '../configs/index.js';
 export interface ArtifactKindSpec {
   /** One line for the docs and the API description. */
   doc: string;
-  validate(content: Buffer, where: string): void;
+  validate(content: Buffer, where: string, ctx: KindCheckContext): void;
 }
+
+/** What a kind's check may need besides the bytes. */
+export interface KindCheckContext { name: string; version: string; hubPublicKeyPem: string }
 
 const invalid = (where: string, msg: string) => new OutpostError('ERR_ARTIFACT_INVALID', `${where}: ${msg}`);
 
@@ -41,7 +45,10 @@ export const ARTIFACT_KIND_SPECS: Record<ArtifactKind, ArtifactKindSpec> = {
     },
   },
   rule: { doc: 'An alert rule set (JSON object); installed as a file and reloaded.', validate: (c, w) => void jsonObject(c, w) },
-  processor: { doc: 'A signed processor bundle (JSON); installed as a file and reloaded.', validate: (c, w) => void jsonObject(c, w) },
+  processor: {
+    doc: 'A processor bundle `{manifest, source, signature}` (JSON) signed by this hub, its manifest naming this name and version; gateways add it to their processor registry.',
+    validate: (c, w, ctx) => void checkProcessorArtifact(jsonObject(c, w), w, ctx),
+  },
   model: { doc: 'A model file (ONNX or detector JSON); installed as a file and reloaded.', validate: nonEmpty },
   software: { doc: 'A gateway software bundle (a directory packed as tar, gzip allowed) installed into the inactive slot.', validate: nonEmpty },
   config: {

@@ -19,6 +19,11 @@ export class ArtifactSigner {
   }
 
   sign(a: Pick<ArtifactRef, 'kind' | 'name' | 'version' | 'sha256' | 'size'>): { signature: string; keyId: string } {
-    return { signature: sign(null, artifactSignedPayload(a), this.privateKey).toString('base64'), keyId: this.keyId };
+    return this.signBytes(artifactSignedPayload(a));
+  }
+
+  /** The same key over other canonical bytes (a processor bundle's `signedPayload`): base64 ed25519. */
+  signBytes(payload: Buffer): { signature: string; keyId: string } {
+    return { signature: sign(null, payload, this.privateKey).toString('base64'), keyId: this.keyId };
   }
 }
