@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OutpostError, isOutpostError, type Logger, type Point } from '@outpost/contract';
 import type { GatewayConfig } from '@outpost/config';
-import { LivePipeline, checkPipeline, compilePipelineAsync, pipelineError, type CompileOptions, type EngineHost, type PipelineDocument } from '@outpost/engine';
+import { BoundedFeed, LivePipeline, checkPipeline, compilePipelineAsync, pipelineError, type CompileOptions, type EngineHost, type FeedStats, type PipelineDocument } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
 import { createEngineScriptRunner } from '@outpost/sandbox';
 import type { GatewayStore } from '@outpost/storage';
@@ -12,7 +12,8 @@ import { createGatewaySinks, type GatewaySinkDeps, type GatewaySinks } from './s
 import { PipelineVersionStore, type StoredVersion } from './version-store.js';
 
 export interface PipelineServiceStats {
-  active: Record<string, { version: number; batches: number; points: number; errors: number }>;
+  /** Per running pipeline: its version and queue counters (`droppedPoints`: backpressure, see docs/engine.md). */
+  active: Record<string, { version: number } & FeedStats>;
   sinks: ReturnType<GatewaySinks['stats']>;
 }
 
@@ -29,7 +30,10 @@ export interface PipelineService {
   /** Re-point to the version active before (or `toVersion`). */
   rollback(pipelineId: string, toVersion?: number): Promise<{ version: number; keptState: string[] }>;
   deactivate(pipelineId: string): Promise<void>;
-  /** Feed committed points to every running pipeline (serialised per pipeline; never throws). */
+  /**
+   * Offer committed points to every running pipeline's bounded queue (never blocks the caller: a
+   * pipeline that is behind drops the batch and counts it). Resolves when the queues are empty.
+   */
   process(points: readonly Point[]): Promise<void>;
   stats(): PipelineServiceStats;
   stop(): Promise<void>;
@@ -57,7 +61,15 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   const modelRunner = createFileModelRunner(resolve(c.modelsDir ?? join(config.dataDir, 'models')), c.maxKeysPerNode);
   const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, modelRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };
   const compileOpts: CompileOptions = { operators: builtinOperators, host };
-  const running = new Map<string, { live: LivePipeline; version: number; batches: number; points: number; errors: number }>();
+  const running = new Map<string, { live: LivePipeline; version: number; feed: BoundedFeed }>();
+  const run = (pipelineId: string, version: number, live: LivePipeline) => {
+    const feed = new BoundedFeed(live, {
+      maxQueuedPoints: c.maxQueuedPoints,
+      onOverload: (s) => deps.logger.warn({ pipeline: pipelineId, ...s }, `pipeline ${pipelineId} is behind: ${s.queuedPoints} points queued (gateway.pipelines.maxQueuedPoints ${c.maxQueuedPoints}); batches are dropped and counted until it catches up`),
+      onError: (e) => deps.logger.error({ err: e, pipeline: pipelineId }, `pipeline ${pipelineId} failed on a batch`),
+    });
+    running.set(pipelineId, { live, version, feed });
+  };
 
   // Full compile, async setup included (a script that does not start, a model artifact that is
   // missing), so a saved version is one that can run here; then the instances are let go.
@@ -79,7 +91,7 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
       old.dispose(new Set(r.live.current.nodes.map((n) => n.instance)));
       r.version = version;
     } else {
-      running.set(pipelineId, { live: await LivePipeline.start(v.doc, compileOpts), version, batches: 0, points: 0, errors: 0 });
+      run(pipelineId, version, await LivePipeline.start(v.doc, compileOpts));
     }
     versions.recordActivation(pipelineId, version, reason);
     deps.logger.info({ pipeline: pipelineId, version, keptState }, `pipeline ${pipelineId} v${version} active`);
@@ -108,7 +120,7 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   for (const v of versions.active()) {
     if (running.has(v.pipelineId)) continue;
     try {
-      running.set(v.pipelineId, { live: await LivePipeline.start(v.doc, compileOpts), version: v.version, batches: 0, points: 0, errors: 0 });
+      run(v.pipelineId, v.version, await LivePipeline.start(v.doc, compileOpts));
     } catch (e) {
       deps.logger.error({ err: e, pipeline: v.pipelineId, version: v.version }, `pipeline ${v.pipelineId} v${v.version} does not compile on this gateway; not started`);
     }
@@ -148,29 +160,25 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
       const r = running.get(pipelineId);
       if (!r) throw new OutpostError('ERR_PIPELINE_VERSION', `pipeline '${pipelineId}' is not active`, { pipelineId });
       running.delete(pipelineId);
+      await r.feed.idle();
       await r.live.flush().catch(() => undefined);
       r.live.current.dispose();
       versions.recordActivation(pipelineId, null, 'deactivate');
     },
     async process(points) {
-      await Promise.all([...running.entries()].map(async ([id, r]) => {
-        try {
-          const res = await r.live.process(points);
-          r.batches++; r.points += points.length; r.errors += res.errors.length;
-        } catch (e) {
-          r.errors++;
-          deps.logger.error({ err: e, pipeline: id }, `pipeline ${id} failed on a batch`);
-        }
-      }));
+      const feeds = [...running.values()].map((r) => r.feed);
+      for (const f of feeds) f.offer(points);
+      await Promise.all(feeds.map((f) => f.idle()));
     },
     stats: () => ({
-      active: Object.fromEntries([...running.entries()].map(([id, r]) => [id, { version: r.version, batches: r.batches, points: r.points, errors: r.errors }])),
+      active: Object.fromEntries([...running.entries()].map(([id, r]) => [id, { version: r.version, ...r.feed.stats() }])),
       sinks: sinks.stats(),
     }),
     async stop() {
       clearInterval(ticker);
       // Emit open windows so their partial results reach the sinks before the store closes.
       for (const r of running.values()) {
+        await r.feed.idle();
         await r.live.flush().catch((e: unknown) => deps.logger.error({ err: e }, 'pipeline flush failed'));
         r.live.current.dispose();
       }

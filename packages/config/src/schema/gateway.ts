@@ -115,6 +115,7 @@ const PipelinesSection = Section({
   files: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Pipeline documents (JSON files) to run on committed points. Each is saved as a new version when its content changed, and activated; relative paths resolve against the working directory.' }),
   tickIntervalMs: Int({ minimum: 10, default: 1000, description: 'How often windows of quiet devices are closed.' }),
   maxKeysPerNode: Int({ minimum: 1, default: 100_000, description: 'Cap on keys any stateful node holds (bounded memory).' }),
+  maxQueuedPoints: Int({ minimum: 1, default: 100_000, description: 'Committed points waiting for one pipeline; when a pipeline falls behind, batches past this are dropped and counted (GET /v1/pipelines: droppedPoints) instead of slowing ingest.' }),
   webhookTimeoutMs: Int({ minimum: 100, default: 10_000, description: 'Timeout of one webhook POST from a pipeline.' }),
   testMaxPoints: Int({ minimum: 1, default: 100_000, description: 'Largest number of points `POST /v1/pipelines/test` runs (inline or replayed).' }),
   modelsDir: Optional(Str({ minLength: 1, description: 'Folder of model artifacts for `model` nodes, one file `<modelId>@<version>.json` each. Default: `<gateway.dataDir>/models`.' })),
