@@ -40,7 +40,12 @@ export interface HeartbeatRequest {
   artifacts?: DeploymentReport[];
   /** Model usage measured by pipeline `model` nodes since the last heartbeat (docs/models.md). */
   models?: ModelUsage[];
+  /** Processor usage per version, counted since `since` (docs/sandbox.md). */
+  processors?: ProcessorUsageReport[];
 }
+
+/** One processor version's counters on a gateway since `since` (when its processor registry started). */
+export interface ProcessorUsageReport { name: string; version: string; since: number; invocations: number; errors: number; avgMs: number; p95Ms: number }
 
 /**
  * One model version's usage on a gateway over a period: inputs scored, failed calls, latency

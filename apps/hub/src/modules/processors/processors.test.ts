@@ -108,3 +108,22 @@ test('processors: a bundle uploaded as an artifact must carry the hub\'s signatu
   assert.match(renamed.json.error.message, /manifest is heat-index@1\.0\.0; expected heat-index@7\.0\.0/);
   assert.deepEqual((await f.call('GET', '/v1/artifacts?kind=processor', { token })).json.items.map((a: { version: string }) => a.version), ['1.0.0'], 'refused bundles store nothing');
 });
+
+test('processors: gateways report usage per version in the heartbeat; the hub adds them up per version', async (t) => {
+  const f = (await hubFixture(t, 'sqlite', { maxBodyBytes: 1024 * 1024 }))!;
+  const { token } = await f.setup();
+  await f.call('POST', '/v1/processors', { token, body: { manifest: manifest('1.0.0'), source: source(0) } });
+  const gateway = async (hw: string) => {
+    const reg = await f.call('POST', '/v1/registration-tokens', { token, body: {} });
+    return (await f.call('POST', '/v1/register', { body: { token: reg.json.token, hardwareId: hw } })).json.deviceToken.token as string;
+  };
+  const [g1, g2] = [await gateway('hw-1'), await gateway('hw-2')];
+  const beat = (dev: string, processors: unknown) => f.call('POST', '/v1/heartbeat', { token: dev, body: { status: 'online', processors } });
+  const u = (o: object) => ({ name: 'heat-index', version: '1.0.0', since: 1000, invocations: 100, errors: 2, avgMs: 1.5, p95Ms: 4, ...o });
+  assert.equal((await beat(g1, [u({})])).status, 200);
+  assert.equal((await beat(g1, [u({ invocations: 300, errors: 3, avgMs: 2 })])).status, 200, 'a later snapshot of the same series replaces the earlier one');
+  assert.equal((await beat(g2, [u({ invocations: 100, errors: 0, avgMs: 6, p95Ms: 9 })])).status, 200);
+  assertError(await beat(g2, [u({ invocations: -1 })]), 400, 'ERR_HUB_INVALID');
+  const s = (await f.call('GET', '/v1/processors/heat-index/stats', { token })).json.versions['1.0.0'];
+  assert.deepEqual(s, { invocations: 400, errors: 3, avgMs: (300 * 2 + 100 * 6) / 400, p95Ms: 9, devices: 2 });
+});

@@ -39,6 +39,10 @@ export const HeartbeatBody = Obj({
     drift: Type.Union([Type.Object({ psi: Num, kl: Num, samples: Type.Integer({ minimum: 0 }) }), Type.Null()]),
     from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }),
   }), { maxItems: 200 })),
+  processors: Type.Optional(Type.Array(Obj({
+    name: Type.String({ minLength: 1, maxLength: 64 }), version: Type.String({ minLength: 1, maxLength: 100 }), since: Type.Integer({ minimum: 0 }),
+    invocations: Type.Integer({ minimum: 0 }), errors: Type.Integer({ minimum: 0 }), avgMs: Type.Number({ minimum: 0 }), p95Ms: Type.Number({ minimum: 0 }),
+  }), { maxItems: 500, description: 'Processor usage per version since `since` (see ProcessorUsageReport in @outpost/contract/api/hub).' })),
   logs: Type.Optional(Type.Array(Obj({
     at: Type.Integer({ minimum: 0 }),
     level: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),

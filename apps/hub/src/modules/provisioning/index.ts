@@ -98,10 +98,11 @@ export const provisioningModule: HubModule = {
       if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
       const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
-      const { logs = [], config, deployments = [], artifacts = [], models = [], ...health } = b;
+      const { logs = [], config, deployments = [], artifacts = [], models = [], processors = [], ...health } = b;
       await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
       if (deployments.length) await store.assignments.report(d.orgId, d.id, deployments, at);
       if (models.length) await modelUsage.record(d.orgId, d.id, models);
+      if (processors.length) await store.processors.report(d.orgId, d.id, processors, at);
       if (artifacts.length) await store.rollouts.report(d.orgId, d.id, artifacts, at);
       const want = await desiredConfig.get(d.orgId, d.id);
       const desired = want.config;
