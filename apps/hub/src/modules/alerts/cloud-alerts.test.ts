@@ -36,3 +36,26 @@ test('a rule set is checked like gateway rules: errors name rules[i]; edge-only 
   assert.throws(() => CloudAlerts.validate([{ id: 'g', kind: 'geofence', polygon: [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]] }]), (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID' && /^rules\[0\]/.test(e.message));
   assert.deepEqual(CloudAlerts.validate([hot, { ...hot, id: 'e', location: 'edge' }]), { evaluated: 1, edgeOnly: ['e'] });
 });
+
+test('a rule set stored by another hub process is picked up within the recheck interval', async (t) => {
+  const tmp = tempDir('outpost-cloud-alerts-');
+  t.after(tmp.cleanup);
+  const store = await HubStore.open({ kind: 'sqlite', path: `${tmp.dir}/hub.db` });
+  t.after(() => store.close());
+  await store.tenancy.createOrg(null, 'org-a', 'Acme', T0);
+  const clock = { now: T0 };
+  const cloud = new CloudAlerts(store, () => clock.now, silentLogger);
+  t.after(() => cloud.stop());
+  const hotPoint = (ts: number) => [{ device: 'p1', metric: 'temp', ts, value: 95 }];
+  cloud.onPoints('org-a', hotPoint(T0));
+  await cloud.flushed();
+  // "Another process" stores the rule set; this one has no engine for the org yet.
+  await store.alerts.putRules({ orgId: 'org-a', id: 'user:u' }, [hot], T0);
+  cloud.onPoints('org-a', hotPoint(T0 + 1));
+  await new Promise((r) => setImmediate(r));
+  await cloud.flushed();
+  assert.deepEqual(await store.alerts.list('org-a'), [], 'not before the recheck interval');
+  clock.now = T0 + 11_000;
+  cloud.onPoints('org-a', hotPoint(T0 + 11_000));
+  await waitFor(async () => { await cloud.flushed(); return (await store.alerts.list('org-a', { state: 'open' })).length === 1; }, { what: 'the alert after the recheck' });
+});

@@ -5,6 +5,8 @@ import type { Actor, AlertSnapshot, HubAlert, HubStore } from '@outpost/storage/
 
 /** How often time-driven checks (missing data, for-durations, dwell) run on the hub. */
 const TICK_MS = 1000;
+/** How often an organisation's stored rule-set version is compared with the running one (another hub process may have stored a new one). */
+const RECHECK_MS = 10_000;
 
 interface OrgEngine {
   engine: AlertEngine;
@@ -27,6 +29,7 @@ const snapshotOf = (a: AlertRecord): AlertSnapshot => ({
  */
 export class CloudAlerts {
   private readonly engines = new Map<string, Promise<OrgEngine | undefined>>();
+  private readonly checkedAt = new Map<string, number>();
   private writes: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -35,7 +38,19 @@ export class CloudAlerts {
   /** Evaluate points an organisation's ingest just committed. */
   onPoints(orgId: string, points: readonly Point[]): void {
     if (this.stopped) return;
-    void this.engineOf(orgId).then((e) => { e?.engine.process(points); }).catch((err: unknown) => this.log.error({ err, orgId }, 'cloud alert evaluation failed'));
+    const fresh = this.recheck(orgId);
+    void fresh.then(() => this.engineOf(orgId)).then((e) => { e?.engine.process(points); }).catch((err: unknown) => this.log.error({ err, orgId }, 'cloud alert evaluation failed'));
+  }
+
+  /** At most every RECHECK_MS per organisation: reload when the stored rule set is not the one running. */
+  private async recheck(orgId: string): Promise<void> {
+    const now = this.now();
+    const last = this.checkedAt.get(orgId);
+    if (last === undefined) { this.checkedAt.set(orgId, now); return; }
+    if (now - last < RECHECK_MS) return;
+    this.checkedAt.set(orgId, now);
+    const [stored, running] = await Promise.all([this.store.alerts.rules(orgId), this.engines.get(orgId)?.catch(() => undefined)]);
+    if ((stored?.version ?? 0) !== (running?.version ?? 0)) await this.reload(orgId);
   }
 
   /** Check a rule set the way the engine will run it; throws ERR_CONFIG_INVALID naming `rules[i]…`. */
