@@ -12,8 +12,8 @@ import { createGatewaySinks, type GatewaySinkDeps, type GatewaySinks } from './s
 import { PipelineVersionStore, type StoredVersion } from './version-store.js';
 
 export interface PipelineServiceStats {
-  /** Per running pipeline: its version and queue counters (`droppedPoints`: backpressure, see docs/engine.md). */
-  active: Record<string, { version: number } & FeedStats>;
+  /** Per running pipeline: its version, queue counters (`droppedPoints`: backpressure) and per-node counters (`keyLimit`, `late`, …). */
+  active: Record<string, { version: number; nodes: Record<string, Record<string, number>> } & FeedStats>;
   sinks: ReturnType<GatewaySinks['stats']>;
 }
 
@@ -171,7 +171,7 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
       await Promise.all(feeds.map((f) => f.idle()));
     },
     stats: () => ({
-      active: Object.fromEntries([...running.entries()].map(([id, r]) => [id, { version: r.version, ...r.feed.stats() }])),
+      active: Object.fromEntries([...running.entries()].map(([id, r]) => [id, { version: r.version, ...r.feed.stats(), nodes: r.live.current.stats() }])),
       sinks: sinks.stats(),
     }),
     async stop() {
