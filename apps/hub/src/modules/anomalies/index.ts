@@ -8,6 +8,7 @@ import { ensureMlTables, moduleDb } from '../training/db.js';
 import { ModelRepo } from '../training/models.js';
 import { MAX_TRAINING_POINTS } from '../training/data.js';
 import { AnomalyRepo, type AnomalyScore } from './repo.js';
+import { LiveScorer } from './live.js';
 
 /**
  * Scores that arrive as ordinary points (e.g. from a gateway pipeline's `model` node through
@@ -25,7 +26,10 @@ const ScoreBody = Obj({
   from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }),
 });
 
-/** GET /v1/anomalies (stored scores, tenant-scoped) and POST /v1/anomalies/score (a scoring pass over stored points). */
+/**
+ * GET /v1/anomalies (stored scores, tenant-scoped), POST /v1/anomalies/score (a scoring pass over
+ * stored points) and live scoring of ingested points with deployed model versions (live.ts).
+ */
 export const anomaliesModule: HubModule = {
   name: 'anomalies',
   async register(app, ctx) {
@@ -35,6 +39,9 @@ export const anomaliesModule: HubModule = {
     const scores = new AnomalyRepo(db);
     const models = new ModelRepo(db);
     const tags = ['anomalies'];
+    const live = new LiveScorer(db, store, ctx.now, app.log);
+    const detach = live.attach(ctx.services.stored);
+    app.addHook('onClose', async () => { detach(); await live.idle(); });
     const ensureDevice = async (orgId: string, id: string) => {
       if (!(await store.fleet.getDevice(orgId, id))) throw new OutpostError('ERR_HUB_NOT_FOUND', `device ${id} not found`);
     };

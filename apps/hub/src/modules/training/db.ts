@@ -18,6 +18,12 @@ export interface MlTables {
     org_id: string; device_id: string; metric: string; ts: number; score: number; label: string;
     explanation: string; model: string; created_at: number;
   };
+  /** Deployed model versions the hub itself scores ingested points with (one row per model and target). */
+  ml_live_scoring: {
+    org_id: string; model: string; version: number; target_kind: string; target_id: string;
+    /** JSON array of the metric names scored. */
+    metrics: string; created_at: number;
+  };
 }
 export type MlDb = Kysely<MlTables>;
 
@@ -66,5 +72,10 @@ async function create(db: MlDb): Promise<void> {
     .addColumn('ts', 'bigint', (c) => c.notNull()).addColumn('score', double, (c) => c.notNull()).addColumn('label', 'text', (c) => c.notNull())
     .addColumn('explanation', 'text', (c) => c.notNull()).addColumn('model', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('anomaly_scores_pk', ['org_id', 'device_id', 'metric', 'ts']).execute();
+  await db.schema.createTable('ml_live_scoring').ifNotExists()
+    .addColumn('org_id', 'text', (c) => c.notNull()).addColumn('model', 'text', (c) => c.notNull()).addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('target_kind', 'text', (c) => c.notNull()).addColumn('target_id', 'text', (c) => c.notNull())
+    .addColumn('metrics', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('ml_live_scoring_pk', ['org_id', 'model', 'target_kind', 'target_id']).execute();
   await db.schema.createIndex('anomaly_scores_org_ts').ifNotExists().on('anomaly_scores').columns(['org_id', 'ts']).execute();
 }

@@ -88,11 +88,11 @@ export const trainingModule: HubModule = {
       return reply.status(201).send(v);
     });
 
-    app.post('/v1/models/:name/versions/:version/deploy', { preValidation: requires('write'), schema: { tags, summary: 'Assign a model version to devices or a device type (through the hub\'s assignments).', params: ModelParams, body: DeployBody, response: errorResponses(404, 409) } }, async (req) => {
+    app.post('/v1/models/:name/versions/:version/deploy', { preValidation: requires('write'), schema: { tags, summary: 'Assign a model version to devices or a device type (through the hub\'s assignments); the hub also scores their ingested points of the model\'s metrics.', params: ModelParams, body: DeployBody, response: errorResponses(404, 409) } }, async (req) => {
       const p = req.params as Static<typeof ModelParams>;
       const actor = actorOf(req);
       await models.get(actor.orgId, p.name, p.version);
-      return deployModel(store, actor, p, req.body as Static<typeof DeployBody>, ctx.now());
+      return deployModel(store, db, actor, p, req.body as Static<typeof DeployBody>, ctx.now());
     });
   },
 };

@@ -23,4 +23,5 @@ export const NameParams = Obj({ name: Id });
 export const DeployBody = Obj({
   devices: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 1000 })),
   deviceType: Type.Optional(Id),
+  metrics: Type.Optional(Type.Array(Id, { maxItems: 20, description: 'Metrics the hub scores live with this version (default: those of its training job; [] = none).' })),
 });

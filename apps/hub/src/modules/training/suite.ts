@@ -4,7 +4,7 @@ import { waitFor } from '@outpost/testing';
 import { makeArtifact } from '@outpost/ml';
 import { assertError, hubFixture, type Adapter, type Fixture } from '../../testkit/fixture.js';
 
-const MIN = 60_000;
+export const MIN = 60_000;
 const BASE = Date.UTC(2026, 9, 1, 0, 0, 0);
 /** Indices of injected spikes in the training series (labelled in the CSV below). */
 const SPIKES = [1500, 3200, 4700];
@@ -17,7 +17,7 @@ function series(n: number, spikes: readonly number[] = SPIKES): number[] {
 }
 const labelsCsv = 'start,end\n' + SPIKES.map((i) => `${new Date(BASE + (i - 5) * MIN).toISOString()},${new Date(BASE + (i + 5) * MIN).toISOString()}`).join('\n');
 
-async function ingest(f: Fixture, key: string, hardwareId: string, metric: string, values: readonly number[], start = BASE): Promise<void> {
+export async function ingest(f: Fixture, key: string, hardwareId: string, metric: string, values: readonly number[], start = BASE): Promise<void> {
   for (let off = 0; off < values.length; off += 10_000) {
     const metrics = values.slice(off, off + 10_000).map((v, i) => ({ name: metric, ts: start + (off + i) * MIN, value: v }));
     const r = await f.call('POST', '/v1/ingest', { apiKey: key, body: { device_external_id: hardwareId, metrics } });
