@@ -2,6 +2,7 @@ import type { RuleEvaluator } from '../types.js';
 import { compileAnomaly } from './anomaly.js';
 import { compileGeofence } from './geofence.js';
 import { compileMissing } from './missing.js';
+import { compileModel } from './model.js';
 import { compilePattern } from './pattern.js';
 import { compileRate } from './rate.js';
 import { compilePerformanceRatio, compileStringImbalance } from './solar.js';
@@ -17,6 +18,7 @@ export const RULE_KINDS: Readonly<Record<string, Compiler>> = {
   pattern: compilePattern,
   geofence: compileGeofence,
   anomaly: compileAnomaly,
+  model: compileModel,
   'performance-ratio': compilePerformanceRatio,
   'string-imbalance': compileStringImbalance,
 };

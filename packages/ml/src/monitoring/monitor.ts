@@ -82,3 +82,23 @@ export class ModelMonitor {
     return [...this.usage].map(([k, u]) => report(k, u, to));
   }
 }
+
+/** Point shape of @outpost/contract, repeated structurally so monitoring stays dependency-free. */
+interface StatPoint { device: string; metric: string; ts: number; value: number; tags: Record<string, string> }
+
+/**
+ * A usage report as monitoring points `model.<stat>` (p50_ms, p95_ms, p99_ms, error_rate, psi,
+ * kl) for the `model` alert rule kind; tag `model` = name@version. Figures a report lacks
+ * (no calls, no drift reference) give no point.
+ */
+export function usagePoints(r: { model: string; version: string; errors: number; latency: Record<string, number>; drift: { psi: number; kl: number } | null; to: number }, device: string): StatPoint[] {
+  const hist = new LatencyHistogram(r.latency);
+  const tags = { model: `${r.model}@${r.version}` };
+  const out: StatPoint[] = [];
+  const add = (stat: string, value: number | null) => { if (value !== null && Number.isFinite(value)) out.push({ device, metric: `model.${stat}`, ts: r.to, value, tags }); };
+  const p = hist.percentiles();
+  add('p50_ms', p.p50); add('p95_ms', p.p95); add('p99_ms', p.p99);
+  if (hist.count > 0) add('error_rate', r.errors / hist.count);
+  if (r.drift) { add('psi', r.drift.psi); add('kl', r.drift.kl); }
+  return out;
+}

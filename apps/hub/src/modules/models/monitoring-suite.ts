@@ -2,6 +2,7 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMlp } from '@outpost/ml/onnx/build';
 import { LatencyHistogram } from '@outpost/ml';
+import { waitFor } from '@outpost/testing';
 import type { Adapter } from '../../testkit/fixture.js';
 import { upload, world } from './suite.js';
 
@@ -63,6 +64,8 @@ export async function monitoringSuite(t: TestContext, adapter: Adapter): Promise
     const reg = await f.call('POST', '/v1/registration-tokens', { token, body: {} });
     const dev = await f.call('POST', '/v1/register', { body: { token: reg.json.token, hardwareId: 'gw-1' } });
     assert.equal(dev.status, 201, dev.body);
+    const rules = await f.call('PUT', '/v1/alert-rules', { token, body: { rules: [{ id: 'vib-drift', kind: 'model', stat: 'psi', above: 0.25, model: 'vib', location: 'cloud' }] } });
+    assert.ok(rules.status < 300, rules.body);
     const hist = new LatencyHistogram();
     for (let i = 1; i <= 100; i++) hist.record(i / 10);
     const report = { model: 'vib', version: '1', count: 6400, errors: 2, latency: hist.buckets, drift: { psi: 0.4, kl: 0.3, samples: 6400 }, from: f.clock.now - 30_000, to: f.clock.now };
@@ -75,6 +78,12 @@ export async function monitoringSuite(t: TestContext, adapter: Adapter): Promise
     assert.deepEqual([gw.count, gw.errors, gw.psi, gw.kl, gw.driftSamples], [6400, 2, 0.4, 0.3, 6400]);
     assert.ok(Math.abs(gw.p50Ms - 5) / 5 < 0.1 && Math.abs(gw.p99Ms - 9.9) / 9.9 < 0.1, JSON.stringify(gw));
     assert.equal(m.json.days.find((d: any) => d.source === 'hub').count, 4);
+    // The drift figure reached the cloud rule as a `model.psi` point of the gateway.
+    const alerts = await waitFor(async () => { const a = (await f.call('GET', '/v1/alerts?state=open&source=cloud', { token })).json.items; return a.length ? a : undefined; }, { what: 'a model drift alert' });
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0].deviceId ?? alerts[0].device, dev.json.deviceId);
+    assert.match(JSON.stringify(alerts[0]), /vib-drift/);
+    assert.match(JSON.stringify(alerts[0]), /psi 0\.400/);
   });
 }
 

@@ -106,6 +106,12 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
 
   app.post('/v1/registry/models/:name/ground-truth', { preValidation: requires('write'), schema: { tags, summary: 'Ground-truth labels for predictions made with ids; accuracy appears in monitoring.', params: NameParams, body: GroundTruthBody, response: errorResponses(404) } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
-    return truth.label(orgOf(req), name, (req.body as Static<typeof GroundTruthBody>).labels, ctx.now());
+    const orgId = orgOf(req);
+    const at = ctx.now();
+    const res = await truth.label(orgId, name, (req.body as Static<typeof GroundTruthBody>).labels, at);
+    // Accuracy so far as `model.accuracy` points, for the `model` alert rule kind.
+    const acc = await truth.accuracy(orgId, name, { from: 0, to: at + 1 });
+    ctx.services.stored.emit(orgId, acc.map((a) => ({ device: 'hub', metric: 'model.accuracy', ts: at, value: a.accuracy, tags: { model: `${name}@${a.version}` } })));
+    return res;
   });
 }

@@ -24,7 +24,7 @@ export async function createModelsRuntime(ctx: HubContext): Promise<ModelsRuntim
   const cfg = ctx.config.models;
   const session: SessionOptions = { executionProvider: cfg.executionProvider, threads: cfg.threads };
   const registry = new RegistryRepo(db);
-  const usage = new UsageRepo(db);
+  const usage = new UsageRepo(db, ctx.services.stored);
   const truth = new GroundTruth(db);
   const inference = new InferenceService(registry, ctx.services.objects, usage, truth, { cacheBytes: cfg.cacheBytes, maxBatch: cfg.maxBatch, session }, ctx.now);
   const jobs = new InferenceJobs(db, cfg.asyncResultTtlS * 1000, ctx.now);

@@ -1,5 +1,6 @@
 import type { ModelUsage } from '@outpost/contract/api/hub';
-import { LatencyHistogram } from '@outpost/ml';
+import { LatencyHistogram, usagePoints } from '@outpost/ml';
+import type { PointFeed } from '../../core/point-feed.js';
 import type { ModelsDb } from './db.js';
 
 const DAY = 86_400_000;
@@ -18,7 +19,8 @@ export interface UsageDay {
  * drift figures are averaged weighted by their sample counts.
  */
 export class UsageRepo {
-  constructor(private readonly db: ModelsDb) {}
+  /** `feed`: where the figures go as `model.<stat>` points, for the `model` alert rule kind. */
+  constructor(private readonly db: ModelsDb, private readonly feed?: PointFeed) {}
 
   async record(orgId: string, source: string, reports: readonly ModelUsage[]): Promise<void> {
     for (const r of reports) {
@@ -41,6 +43,7 @@ export class UsageRepo {
         else await trx.insertInto('model_usage').values({ org_id: orgId, name: r.model, version: r.version, day, source, ...row }).execute();
       });
     }
+    this.feed?.emit(orgId, reports.flatMap((r) => usagePoints(r, source)));
   }
 
   /** Per version and day (all sources merged unless `bySource`), oldest first. */

@@ -26,7 +26,7 @@ export const provisioningModule: HubModule = {
     const desiredConfig = new DesiredConfigCache(store, ctx.now);
     const heartbeats = new HeartbeatWriter(store);
     // Gateways ship model usage with each heartbeat; the models module owns (and creates) the table.
-    const modelUsage = new UsageRepo(modelsDb(store));
+    const modelUsage = new UsageRepo(modelsDb(store), ctx.services.stored);
     const grant = (deviceId: string, orgId: string) => {
       const expiresAt = ctx.now() + ttlMs;
       return { token: auth.deviceTokens.sign(deviceId, orgId, expiresAt), expiresAt };
