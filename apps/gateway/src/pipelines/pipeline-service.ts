@@ -4,7 +4,8 @@ import { OutpostError, isOutpostError, type Logger, type Point } from '@outpost/
 import type { GatewayConfig } from '@outpost/config';
 import { BoundedFeed, LivePipeline, checkPipeline, compilePipelineAsync, pipelineError, type CompileOptions, type EngineHost, type FeedStats, type PipelineDocument } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
-import { createEngineScriptRunner } from '@outpost/sandbox';
+import { createEngineScriptRunner, ProcessorRegistry } from '@outpost/sandbox';
+import { loadInstalledProcessors } from '../processors/installed.js';
 import type { GatewayStore } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
 import { createFileModelRunner, type FileModelRunner } from './model-runner.js';
@@ -21,6 +22,9 @@ export interface PipelineService {
   readonly versions: PipelineVersionStore;
   /** Compile options for tests and checks (same operators and runners as live, no sinks). */
   readonly testOptions: Pick<CompileOptions, 'operators'> & Pick<EngineHost, 'scriptRunner' | 'modelRunner'>;
+  /** Processors deployed from the hub, for `script` nodes that name one (docs/sandbox.md); `since`: when it started counting usage. */
+  readonly processors: ProcessorRegistry;
+  readonly processorsSince: number;
   /** The model nodes' runner: ONNX usage for the heartbeat, preloading installed model versions. */
   readonly models: FileModelRunner;
   /** Validate and save a new version (400 with every problem and its node id when it does not compile here). */
@@ -57,7 +61,11 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   const c = config.pipelines;
   const versions = new PipelineVersionStore(store, deps.now);
   const sinks = createGatewaySinks({ store, rollups: deps.rollups, uplink: deps.uplink, mqttBroker: deps.mqttBroker, alertSink: deps.alertSink, webhookTimeoutMs: c.webhookTimeoutMs, logger: deps.logger, now: deps.now });
-  const scriptRunner = createEngineScriptRunner();
+  // Deployed processors are loaded before any pipeline compiles, so nodes that name one find it.
+  const processors = new ProcessorRegistry({ trustedKeys: [] });
+  const processorsSince = deps.now();
+  await loadInstalledProcessors(processors, config.dataDir, deps.logger);
+  const scriptRunner = createEngineScriptRunner({ processors });
   const modelRunner = createFileModelRunner(resolve(c.modelsDir ?? join(config.dataDir, 'models')), c.maxKeysPerNode);
   const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, modelRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };
   const compileOpts: CompileOptions = { operators: builtinOperators, host };
@@ -148,6 +156,8 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   return {
     versions,
     testOptions: { operators: builtinOperators, scriptRunner, modelRunner },
+    processors,
+    processorsSince,
     models: modelRunner,
     save: async (doc, note) => versions.save(await check(doc), note),
     activate,
