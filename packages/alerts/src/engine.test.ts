@@ -47,6 +47,10 @@ test('open alerts survive a restart: a raise for an open alert is not repeated',
     assert.equal(e2.process([pt('p1', 'temp', 95, 2)]).length, 0);
     assert.equal(e2.query().length, 1);
     e2.stop();
+    // A restart whose first point is already back within bounds still clears the open alert.
+    const e3 = new AlertEngine({ db, rules: [rule] });
+    assert.deepEqual(e3.process([pt('p1', 'temp', 70, 3)]).map((c) => c.change), ['cleared']);
+    e3.stop();
   } finally {
     close();
   }

@@ -97,6 +97,13 @@ export class AlertEngine {
         index.set(k, list);
       }
     });
+    this.restoreOpen();
+  }
+
+  /** Alerts open from before this engine (a restart, a new rule set) are handed back to their rules' evaluators. */
+  private restoreOpen(): void {
+    const byId = new Map(this.runtimes.map((rt) => [rt.rule.id, rt]));
+    for (const a of this.store.query({ state: 'open', limit: 10_000 })) byId.get(a.rule)?.rule.evaluator.restore?.(a.key, a.device);
   }
 
   /** Evaluate a committed batch; returns the lifecycle changes it caused. */

@@ -27,6 +27,12 @@ export interface RuleEvaluator {
   onPoint(p: Point, now: number): Transition[] | undefined;
   /** Time-driven checks (missing data, for-durations, dwell). */
   onTick?(now: number): Transition[] | undefined;
+  /**
+   * An alert of this rule is open from before this evaluator existed (a restart, a new rule set):
+   * take the key as raised, so the next point back within bounds clears it. Without it a fresh
+   * evaluator would never clear an alert it did not raise itself.
+   */
+  restore?(key: string, device: string): void;
 }
 
 /** Thrown by rule compilers with a JSON-pointer-like path so config errors name the setting. */

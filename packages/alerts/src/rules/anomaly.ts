@@ -15,6 +15,7 @@ export function compileAnomaly(spec: Record<string, unknown>, path: string): Rul
   const raised = new Set<string>();
   return {
     metrics: [metric],
+    restore(key) { raised.add(key); },
     onPoint(p) {
       const score = tag ? Number(p.tags?.[tag] ?? Number.NaN) : numericValue(p.value);
       if (score === undefined || !Number.isFinite(score)) return undefined;

@@ -18,6 +18,7 @@ export function compileMissing(spec: Record<string, unknown>, path: string, now:
   for (const d of (devices as string[] | undefined) ?? []) seen.set(d, { at: now, raised: false });
   return {
     metrics: [metric],
+    restore(key) { seen.set(key, { ...seen.get(key), at: now, raised: true }); },
     onPoint(p, at) {
       const s = seen.get(p.device);
       seen.set(p.device, { at, last: p, raised: false });

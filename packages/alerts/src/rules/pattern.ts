@@ -29,9 +29,11 @@ function nOfM(spec: Record<string, unknown>, path: string, metric: string): Rule
   const tests: Record<string, (v: number) => boolean> = { '>': (v) => v > limit, '>=': (v) => v >= limit, '<': (v) => v < limit, '<=': (v) => v <= limit, '==': (v) => v === limit };
   const test = tests[op];
   if (!test) throw invalid(`${path}.op`, `must be one of ${Object.keys(tests).join(', ')}, got ${JSON.stringify(op)}`);
-  const windows = new Map<string, { bits: boolean[]; hits: number; raised: boolean; recent: Point[] }>();
+  // `restored`: raised before this evaluator existed; its window is unknown, so it clears only once the window is full again.
+  const windows = new Map<string, { bits: boolean[]; hits: number; raised: boolean; recent: Point[]; restored?: boolean }>();
   return {
     metrics: [metric],
+    restore(key) { windows.set(key, { bits: [], hits: 0, raised: true, recent: [], restored: true }); },
     onPoint(p) {
       const v = numericValue(p.value);
       if (v === undefined) return undefined;
@@ -46,8 +48,9 @@ function nOfM(spec: Record<string, unknown>, path: string, metric: string): Rule
         w.raised = true;
         return [{ type: 'raise', key: p.device, device: p.device, value: w.hits, points: [...w.recent], message: `${p.device} ${metric} ${op} ${limit} in ${w.hits} of the last ${w.bits.length} points (limit ${n} of ${m})` }];
       }
-      if (w.raised && w.hits < n) {
+      if (w.raised && w.hits < n && (!w.restored || w.bits.length >= m)) {
         w.raised = false;
+        w.restored = false;
         return [{ type: 'clear', key: p.device, device: p.device, value: w.hits, points: [p], message: `${p.device} ${metric}: ${w.hits} of the last ${m} points ${op} ${limit}` }];
       }
       return undefined;
@@ -62,6 +65,7 @@ function sequence(spec: Record<string, unknown>, path: string, metric: string): 
   const hist = new Map<string, { states: string[]; points: Point[]; raised: boolean }>();
   return {
     metrics: [metric],
+    restore(key) { hist.set(key, { states: [], points: [], raised: true }); },
     onPoint(p) {
       if (p.value === null) return undefined;
       const state = String(p.value);
@@ -95,6 +99,7 @@ function regex(spec: Record<string, unknown>, path: string, metric: string): Rul
   const raised = new Set<string>();
   return {
     metrics: [metric],
+    restore(key) { raised.add(key); },
     onPoint(p) {
       if (p.value === null) return undefined;
       const s = String(p.value);

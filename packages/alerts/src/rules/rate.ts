@@ -16,13 +16,15 @@ export function compileRate(spec: Record<string, unknown>, path: string): RuleEv
   if (!['rise', 'fall', 'either'].includes(direction)) throw invalid(`${path}.direction`, `must be rise, fall or either, got ${JSON.stringify(direction)}`);
   const signed = (r: number) => (direction === 'rise' ? r : direction === 'fall' ? -r : Math.abs(r));
   const last = new Map<string, { p: Point; v: number; raised: boolean }>();
+  const restored = new Set<string>();
   return {
     metrics: [metric],
+    restore(key) { restored.add(key); },
     onPoint(p) {
       const v = numericValue(p.value);
       if (v === undefined) return undefined;
       const prev = last.get(p.device);
-      last.set(p.device, { p, v, raised: prev?.raised ?? false });
+      last.set(p.device, { p, v, raised: prev?.raised ?? restored.delete(p.device) });
       if (!prev || p.ts <= prev.p.ts) return undefined;
       const rate = (v - prev.v) / ((p.ts - prev.p.ts) / 1000);
       const s = last.get(p.device)!;

@@ -25,6 +25,7 @@ export function compilePerformanceRatio(spec: Record<string, unknown>, path: str
   const raised = new Set<string>();
   return {
     metrics: [power, irr, temp],
+    restore(key) { raised.add(key); },
     onPoint(p) {
       const v = numericValue(p.value);
       if (v === undefined) return undefined;
@@ -72,6 +73,7 @@ export function compileStringImbalance(spec: Record<string, unknown>, path: stri
   const raised = new Set<string>();
   return {
     metrics,
+    restore(key) { raised.add(key); },
     onPoint(p) {
       if (numericValue(p.value) === undefined) return undefined;
       let inv = inverters.get(p.device);

@@ -55,6 +55,7 @@ export function compileThreshold(spec: Record<string, unknown>, path: string): R
   };
   return {
     metrics: [metric],
+    restore(key) { states.set(key, { ...states.get(key), raised: true, since: undefined }); },
     onPoint(p) {
       const v = numericValue(p.value);
       if (v === undefined) return undefined;
