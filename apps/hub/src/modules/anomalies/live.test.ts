@@ -60,7 +60,12 @@ test('the hub scores ingested points with the deployed model version: per device
   assert.deepEqual(await anomalies(f, token, pump.deviceId, 'temp'), []);
 
   // A device-type deploy scores the type's devices; a redeploy with metrics [] stops pump-1's scoring.
-  assert.equal((await f.call('POST', '/v1/models/live-z/versions/2/deploy', { token, body: { deviceType: fan.typeId, metrics: ['flow'] } })).status, 200);
+  // (Each deploy is a deployment; the previous one of the model is cancelled first, as it still runs.)
+  const cancel = async (id: string) => assert.equal((await f.call('POST', `/v1/deployments/${id}/cancel`, { token })).status, 200);
+  await cancel(dep.json.deployment.id);
+  const toFans = await f.call('POST', '/v1/models/live-z/versions/2/deploy', { token, body: { deviceType: fan.typeId, metrics: ['flow'] } });
+  assert.equal(toFans.status, 200, toFans.body);
+  await cancel(toFans.json.deployment.id);
   const off = await f.call('POST', '/v1/models/live-z/versions/2/deploy', { token, body: { devices: [pump.deviceId], metrics: [] } });
   assert.deepEqual(off.json.hubScoring, { metrics: [] });
   await ingest(f, key, 'pump-1', 'flow', signal(9, 50), BASE + (N + 1) * MIN);

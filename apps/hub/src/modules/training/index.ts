@@ -8,7 +8,9 @@ import { ensureMlTables, moduleDb } from './db.js';
 import { ModelRepo } from './models.js';
 import { TrainingJobs } from './jobs.js';
 import { loadTrainingData, resolveDevices } from './data.js';
-import { deployModel } from './deploy.js';
+import { deployModel, type DeployDeps } from './deploy.js';
+import { ArtifactSigner } from '../artifacts/signing-key.js';
+import { DeploymentController } from '../deployments/controller.js';
 import { DeployBody, ModelParams, NameParams, TrainingJobBody } from './schemas.js';
 
 type JobBody = Static<typeof TrainingJobBody>;
@@ -18,7 +20,7 @@ export const HUB_TRAINING_LIMITS = { maxCombinations: 200, maxSeconds: 600 };
 
 /**
  * Training jobs (POST/GET /v1/training-jobs, cancel), model versions (list, get, upload an
- * artifact, deploy through assignments). The job runner lives in this hub process.
+ * artifact, deploy through artifacts and deployments). The job runner lives in this hub process.
  */
 export const trainingModule: HubModule = {
   name: 'training',
@@ -31,6 +33,12 @@ export const trainingModule: HubModule = {
     await jobs.start();
     app.addHook('onClose', () => jobs.close());
     const tags = ['training'];
+    // Deploys go through the artifacts and deployments modules' own paths (no second mechanism).
+    const deps: DeployDeps = {
+      store, db, models,
+      artifacts: { store, objects: ctx.services.objects, signer: await ArtifactSigner.load(store) },
+      deployments: new DeploymentController(store, ctx.now, () => ctx.services.changes.bump()),
+    };
 
     /** Validates the request against stored data and the limits; returns what a job will run. */
     const prepare = async (orgId: string, b: JobBody) => {
@@ -88,11 +96,11 @@ export const trainingModule: HubModule = {
       return reply.status(201).send(v);
     });
 
-    app.post('/v1/models/:name/versions/:version/deploy', { preValidation: requires('write'), schema: { tags, summary: 'Assign a model version to devices or a device type (through the hub\'s assignments); the hub also scores their ingested points of the model\'s metrics.', params: ModelParams, body: DeployBody, response: errorResponses(404, 409) } }, async (req) => {
+    app.post('/v1/models/:name/versions/:version/deploy', { preValidation: requires('write'), schema: { tags, summary: 'Deploy a model version to devices or a device type: stored as the signed `model` artifact name@version and rolled out by an immediate deployment; the hub also scores their ingested points of the model\'s metrics.', params: ModelParams, body: DeployBody, response: errorResponses(404, 409) } }, async (req) => {
       const p = req.params as Static<typeof ModelParams>;
       const actor = actorOf(req);
       await models.get(actor.orgId, p.name, p.version);
-      return deployModel(store, db, actor, p, req.body as Static<typeof DeployBody>, ctx.now());
+      return deployModel(deps, actor, p, req.body as Static<typeof DeployBody>, ctx.now());
     });
   },
 };

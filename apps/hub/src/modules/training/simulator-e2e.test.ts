@@ -1,5 +1,5 @@
 // End to end on the hub: simulator history (with faults, labelled from the simulator's fault log)
-// → ingest → training job (grid search) → model version → deploy (assignment) → the deployed
+// → ingest → training job (grid search) → model version → deploy (model artifact + deployment) → the deployed
 // version, fetched from the hub, scores live simulator data in an engine pipeline, and the hub's
 // scoring pass stores the anomalies for GET /v1/anomalies.
 import { test } from 'node:test';
@@ -11,6 +11,7 @@ import { DetectorModelRunner } from '@outpost/ml';
 import { createSimulator } from '@outpost/simulator';
 import { waitFor } from '@outpost/testing';
 import { hubFixture } from '../../testkit/fixture.js';
+import { deployedThroughArtifacts } from './suite.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -52,22 +53,23 @@ test('a model trained on simulator history deploys and flags the faults injected
   let job: any;
   await waitFor(async () => { job = (await f.call('GET', `/v1/training-jobs/${started.json.id}`, { token })).json; return job.status !== 'queued' && job.status !== 'running'; }, { timeoutMs: 60_000, what: 'job end' });
   assert.deepEqual([job.status, job.model], ['succeeded', { name: 'pump-pressure', version: 1 }], JSON.stringify(job));
-  assert.equal((await f.call('POST', '/v1/models/pump-pressure/versions/1/deploy', { token, body: { devices: [deviceId] } })).status, 200);
-  const [assigned] = (await f.call('GET', `/v1/devices/${deviceId}/deployments`, { token })).json.items;
-  assert.deepEqual([assigned.artifactKind, assigned.name, assigned.version], ['model', 'pump-pressure', '1']);
+  const dep = await f.call('POST', '/v1/models/pump-pressure/versions/1/deploy', { token, body: { devices: [deviceId] } });
+  assert.equal(dep.status, 200, dep.body);
+  await deployedThroughArtifacts(f, token, dep.json, deviceId);
 
   // Live: two more hours (a second spike and stuck period), scored by the deployed version.
   const live = take(T0 + 4 * H, T0 + 6 * H);
   const faults = sim.faultLog().filter((e) => e.start >= T0 + 4 * H);
   assert.deepEqual(faults.map((e) => e.kind), ['spike', 'stuck']);
   const modelRunner = new DetectorModelRunner({
-    resolve: async ({ modelId, version }) => (await f.call('GET', `/v1/models/${modelId}/versions/${version}`, { token })).json.artifact,
+    // As a gateway gets it: the deployed artifact's content.
+    resolve: async ({ modelId, version }) => (await f.call('GET', `/v1/artifacts/model/${modelId}/${version}/content`, { token })).body,
   });
   const doc: PipelineDocument = {
     schemaVersion: 1, id: 'pump-anomalies',
     nodes: [
       { id: 'in', kind: 'input', typeVersion: 1 },
-      { id: 'score', kind: 'model', typeVersion: 1, config: { modelId: assigned.name, version: assigned.version, outputMetric: 'anomaly_score' } },
+      { id: 'score', kind: 'model', typeVersion: 1, config: { modelId: dep.json.artifact.name, version: dep.json.artifact.version, outputMetric: 'anomaly_score' } },
       { id: 'out', kind: 'store', typeVersion: 1, config: { table: 'anomalies' } },
     ],
     edges: [{ from: 'in', to: 'score' }, { from: 'score', to: 'out' }],

@@ -49,6 +49,23 @@ async function finished(f: Fixture, token: string, id: string) {
   return last;
 }
 
+/**
+ * A deploy answer's deployment runs the model version's signed `model` artifact, whose content is
+ * the version's artifact, towards the device; no assignment is made (one mechanism).
+ */
+export async function deployedThroughArtifacts(f: Fixture, token: string, dep: { model: { name: string; version: number }; deployment: { id: string } }, deviceId: string): Promise<void> {
+  const { name, version } = dep.model;
+  const rollout = await f.call('GET', `/v1/deployments/${dep.deployment.id}`, { token });
+  assert.equal(rollout.status, 200, rollout.body);
+  assert.deepEqual([rollout.json.artifactKind, rollout.json.artifactName, rollout.json.version, rollout.json.state], ['model', name, String(version), 'running']);
+  const devices = (await f.call('GET', `/v1/deployments/${dep.deployment.id}/devices`, { token })).json.items;
+  assert.deepEqual(devices.map((d: any) => [d.deviceId, d.version]), [[deviceId, String(version)]]);
+  const content = await f.call('GET', `/v1/artifacts/model/${name}/${version}/content`, { token });
+  assert.equal(content.status, 200, content.body);
+  assert.deepEqual(JSON.parse(content.body), (await f.call('GET', `/v1/models/${name}/versions/${version}`, { token })).json.artifact);
+  assert.deepEqual((await f.call('GET', `/v1/devices/${deviceId}/deployments`, { token })).json.items, []);
+}
+
 /** Training jobs, model versions, deployment and anomaly scores against a real hub on the given store. */
 export async function trainingSuite(t: TestContext, adapter: Adapter): Promise<void> {
   await t.test('bad input: unknown algorithm, empty range, one value, oversized grid, bad artifact — each refused, nothing stored', async (t) => {
@@ -109,11 +126,13 @@ export async function trainingSuite(t: TestContext, adapter: Adapter): Promise<v
     const again = await finished(f, token, (await f.call('POST', '/v1/training-jobs', { token, body: job(w, { params: { zRef: 4 } }) })).json.id);
     assert.deepEqual([again.status, again.model], ['succeeded', { name: 'flow-z', version: 2 }]);
 
+    assertError(await f.call('POST', '/v1/models/flow-z/versions/7/deploy', { token, body: { devices: [deviceId] } }), 404, 'ERR_HUB_NOT_FOUND');
     const dep = await f.call('POST', '/v1/models/flow-z/versions/1/deploy', { token, body: { devices: [deviceId] } });
     assert.equal(dep.status, 200, dep.body);
-    const deployed = (await f.call('GET', `/v1/devices/${deviceId}/deployments`, { token })).json.items;
-    assert.deepEqual(deployed.map((a: any) => [a.artifactKind, a.name, a.version]), [['model', 'flow-z', '1']]);
-    assertError(await f.call('POST', '/v1/models/flow-z/versions/7/deploy', { token, body: { devices: [deviceId] } }), 404, 'ERR_HUB_NOT_FOUND');
+    assert.deepEqual([dep.json.artifact.kind, dep.json.artifact.name, dep.json.artifact.version, dep.json.deployment.state, dep.json.hubScoring], ['model', 'flow-z', '1', 'running', { metrics: ['flow'] }]);
+    await deployedThroughArtifacts(f, token, dep.json, deviceId);
+    // The rollout is still running (the device has not reported): a second deploy of the model waits for it.
+    assertError(await f.call('POST', '/v1/models/flow-z/versions/2/deploy', { token, body: { devices: [deviceId] } }), 409, 'ERR_DEPLOYMENT_STATE');
 
     // Scoring pass: the spikes come back as anomalies; the healthy stretch does not.
     const fresh = series(1000, [600]);
