@@ -1,6 +1,7 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { SessionProvider, useSession } from './session.js';
 import { Layout } from './Layout.js';
+import { LiveProvider } from './live.js';
 import { SignInPage } from '../pages/signin/SignInPage.js';
 import { PAGES } from '../pages/index.js';
 
@@ -15,12 +16,14 @@ function Routed() {
     );
   }
   return (
+    <LiveProvider>
     <Routes>
       <Route element={<Layout />}>
         {PAGES.map((p) => <Route key={p.path} path={p.path} element={p.element} />)}
         <Route path="*" element={<Navigate to="/fleet" replace />} />
       </Route>
     </Routes>
+    </LiveProvider>
   );
 }
 

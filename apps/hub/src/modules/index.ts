@@ -15,6 +15,7 @@ import { assignmentsModule } from './assignments/index.js';
 import { pipelinesModule } from './pipelines/index.js';
 import { alertsModule } from './alerts/index.js';
 import { deploymentsModule } from './deployments/index.js';
+import { liveModule } from './live/index.js';
 import { dashboardModule } from './dashboard/index.js';
 import { artifactsModule } from './artifacts/index.js';
 import { processorsModule } from './processors/index.js';
@@ -33,6 +34,7 @@ export const HUB_MODULES: readonly HubModule[] = [
   processorsModule,
   modelsModule,
   deploymentsModule,
+  liveModule,
   // Last: its catch-all GET serves the web app for every path no API route claimed.
   dashboardModule,
 ];

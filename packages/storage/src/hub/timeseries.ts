@@ -55,6 +55,21 @@ export class TimeSeriesRepo {
     return this.db.transaction().execute((trx) => insertPoints(trx, this.target, orgId, points));
   }
 
+  /**
+   * Names of the metrics a device has points of, sorted. A loose index scan on the (device_id,
+   * metric, ts) key: one index seek per metric instead of reading every point.
+   */
+  async metricNames(orgId: string, deviceId: string, limit = 1000): Promise<string[]> {
+    const r = await sql<{ metric: string | null }>`
+      WITH RECURSIVE m(metric) AS (
+        SELECT MIN(metric) FROM points WHERE device_id = ${deviceId} AND org_id = ${orgId}
+        UNION ALL
+        SELECT (SELECT MIN(metric) FROM points WHERE device_id = ${deviceId} AND org_id = ${orgId} AND metric > m.metric) FROM m WHERE m.metric IS NOT NULL
+      )
+      SELECT metric FROM m WHERE metric IS NOT NULL LIMIT ${limit}`.execute(this.db);
+    return r.rows.map((x) => x.metric!);
+  }
+
   async points(orgId: string, q: { deviceId: string; metric: string; from: number; to: number; limit: number }): Promise<HubPoint[]> {
     const rows = await this.db.selectFrom('points').select(['device_id', 'metric', 'ts', 'value', 'unit', 'text_value'])
       .where('org_id', '=', orgId).where('device_id', '=', q.deviceId).where('metric', '=', q.metric)

@@ -5,11 +5,14 @@ import { Resource } from '../../components/states.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { Tabs } from '../../components/Tabs.js';
 import { DEVICE_TABS } from './device-tabs.js';
+import { useLive } from '../../app/live.js';
 
 /** One device: header with its status, then the tabs of DEVICE_TABS. */
 export function DevicePage() {
   const { id = '' } = useParams();
   const device = useGet<Device>(`/v1/devices/${encodeURIComponent(id)}`);
+  // Status of this device changed (online, offline, degraded): show it without a reload.
+  useLive('devices', (changed) => { if ((changed as Array<{ id: string }>).some((c) => c.id === id)) device.reload(); });
   const base = `/fleet/devices/${encodeURIComponent(id)}`;
   return (
     <Resource res={device} what="device">

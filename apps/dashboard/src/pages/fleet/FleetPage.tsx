@@ -7,6 +7,7 @@ import { Pager } from '../../components/Pager.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { ago, bytes } from '../../components/format.js';
 import { RegistrationTokens } from './RegistrationTokens.js';
+import { useLive } from '../../app/live.js';
 
 const PAGE = 25;
 
@@ -27,12 +28,13 @@ export function FleetPage() {
   const [offset, setOffset] = useState(0);
   const types = useGet<Items<DeviceType>>('/v1/device-types');
   const devices = useGet<Page<Device>>('/v1/devices', { status, type, tag, q, limit: PAGE, offset, sort: 'name' });
+  const live = useLive('devices', devices.reload);
   const typeName = (id: string | null) => (id ? types.data?.items.find((t) => t.id === id)?.name ?? id : '—');
   const filter = (f: (v: string) => void) => (v: string) => { f(v); setOffset(0); };
 
   return (
     <section>
-      <h1>Fleet</h1>
+      <h1>Fleet {live && <span className="live" title="Status updates arrive as they happen">● live</span>}</h1>
       <div className="toolbar" role="search">
         <input aria-label="Search devices" placeholder="Search name or hardware id" value={q} onChange={(e) => filter(setQ)(e.target.value)} />
         <select aria-label="Status" value={status} onChange={(e) => filter(setStatus)(e.target.value)}>

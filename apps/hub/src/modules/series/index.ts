@@ -29,6 +29,14 @@ export const seriesModule: HubModule = {
       if (!(await store.fleet.getDevice(orgId, id))) throw new OutpostError('ERR_HUB_NOT_FOUND', `device ${id} not found`);
     };
 
+    const MetricsQuery = Obj({ device: Series.device });
+    app.get('/v1/metrics', { preValidation: requires('read'), schema: { tags, summary: 'Names of the metrics a device has stored points of, sorted (at most 1000).', querystring: MetricsQuery, response: errorResponses(404) } }, async (req) => {
+      const q = req.query as Static<typeof MetricsQuery>;
+      const orgId = orgOf(req);
+      await ensureDevice(orgId, q.device);
+      return { items: await store.series.metricNames(orgId, q.device) };
+    });
+
     app.get('/v1/points', { preValidation: requires('read'), schema: { tags, summary: 'Raw points of one device and metric in [from, to).', querystring: PointsQuery, response: errorResponses(404) } }, async (req) => {
       const q = req.query as Static<typeof PointsQuery>;
       const orgId = orgOf(req);
