@@ -1,10 +1,10 @@
 import type { Point } from '@outpost/contract';
-import { createEngineScriptRunner } from '@outpost/sandbox';
 import { parseTestRequest, runPipelineTest } from '@outpost/operators/pipelines/test-request';
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { errorResponses, orgOf } from '../../core/route-kit.js';
 import { hubModelRunner } from '../training/model-runner.js';
+import { hubProcessorsOf } from '../processors/service.js';
 import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
 import { HUB_TEST_MAX_POINTS, replayPoints } from './replay.js';
 import { registerVersionRoutes } from './version-routes.js';
@@ -21,8 +21,8 @@ export function createPipelinesModule(limits: LiveLimits = DEFAULT_LIVE_LIMITS):
     name: 'pipelines',
     async register(app, ctx) {
       const { store } = ctx.services;
-      const scriptRunner = createEngineScriptRunner();
-      const live = new HubLivePipelines({ store, now: ctx.now, logger: app.log, scriptRunner, modelRunner: (orgId) => hubModelRunner(store, orgId), limits });
+      const processors = await hubProcessorsOf(ctx);
+      const live = new HubLivePipelines({ store, now: ctx.now, logger: app.log, scriptRunner: (orgId) => processors.scriptRunner(orgId), modelRunner: (orgId) => hubModelRunner(store, orgId), limits });
       await live.start();
       const unsubscribe = ctx.services.stored.on((orgId, points) => live.accept(orgId, points));
       app.decorate('pipelines', live);

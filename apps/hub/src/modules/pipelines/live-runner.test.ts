@@ -29,7 +29,7 @@ async function setup(t: TestContext, limits: Partial<LiveLimits> = {}) {
   const actor: Actor = { orgId: 'org-a', id: 'user:u' };
   const log = recordingLogger();
   const make = (s: HubStore) => new HubLivePipelines({
-    store: s, now: () => T0 + 120_000, logger: log.logger, scriptRunner: createEngineScriptRunner(),
+    store: s, now: () => T0 + 120_000, logger: log.logger, scriptRunner: () => createEngineScriptRunner(),
     modelRunner: (orgId) => hubModelRunner(s, orgId), limits: { ...DEFAULT_LIVE_LIMITS, tickIntervalMs: 3_600_000, ...limits },
   });
   const live = make(store);

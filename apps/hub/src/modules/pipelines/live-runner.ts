@@ -24,7 +24,9 @@ export interface LivePipelineStats extends FeedStats {
 interface Running { orgId: string; pipelineId: string; version: number; live: LivePipeline; feed: BoundedFeed }
 
 export interface LiveDeps {
-  store: HubStore; now: () => number; logger: Logger; scriptRunner: ScriptRunner;
+  store: HubStore; now: () => number; logger: Logger;
+  /** Per organisation: inline scripts and that organisation's processors. */
+  scriptRunner: (orgId: string) => ScriptRunner;
   modelRunner: (orgId: string) => ModelRunner; limits: LiveLimits;
 }
 
@@ -61,7 +63,7 @@ export class HubLivePipelines {
   compileOptions(orgId: string, pipelineId: string): CompileOptions {
     const host: EngineHost = {
       clock: { now: this.d.now }, logger: this.d.logger, sinks: hubSinks(this.d.store, orgId, pipelineId, this.d.now, this.d.logger),
-      scriptRunner: this.d.scriptRunner, modelRunner: this.d.modelRunner(orgId), limits: { maxKeysPerNode: this.d.limits.maxKeysPerNode },
+      scriptRunner: this.d.scriptRunner(orgId), modelRunner: this.d.modelRunner(orgId), limits: { maxKeysPerNode: this.d.limits.maxKeysPerNode },
       deviceTypeOf: (device) => this.types.get(orgId, device),
     };
     return { operators: builtinOperators, host };
@@ -69,7 +71,7 @@ export class HubLivePipelines {
 
   /** The sandbox and the organisation's models, for tests and diffs (nothing is stored or sent there). */
   testRunners(orgId: string): { scriptRunner: ScriptRunner; modelRunner: ModelRunner } {
-    return { scriptRunner: this.d.scriptRunner, modelRunner: this.d.modelRunner(orgId) };
+    return { scriptRunner: this.d.scriptRunner(orgId), modelRunner: this.d.modelRunner(orgId) };
   }
 
   /** Committed points of one organisation: queue them for each of its running pipelines (never blocks, never throws). */

@@ -37,7 +37,7 @@ const OutputsQuery = Obj({
 /** Every capability a gateway or the hub may offer, so a save checks the document itself, not where it will run. */
 const anyHost: CompileOptions['host'] = {
   sinks: { store: { write() {} }, outbox: { enqueue() {} }, mqtt: { publish() {} }, webhook: { post() {} }, alert: { raise() {} } },
-  scriptRunner: { compile: () => ({ run: (p) => [...p] }) },
+  scriptRunner: { compile: () => ({ run: (p) => [...p] }), processor: () => ({ run: (p) => [...p] }) },
   modelRunner: { load: () => ({ predict: () => [] }) },
 };
 

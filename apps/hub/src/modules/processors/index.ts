@@ -4,8 +4,7 @@ import { MAX_SOURCE_BYTES, type ProcessorManifest } from '@outpost/sandbox';
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { actorOf, errorResponses, orgOf, Obj } from '../../core/route-kit.js';
-import { ArtifactSigner } from '../artifacts/signing-key.js';
-import { HubProcessors } from './service.js';
+import { hubProcessorsOf, type HubProcessors } from './service.js';
 
 /** Sample points a test request may carry. */
 export const PROCESSOR_TEST_MAX_POINTS = 1000;
@@ -33,8 +32,7 @@ const TestBody = Obj({
 export const processorsModule: HubModule = {
   name: 'processors',
   async register(app, ctx) {
-    const { store, objects } = ctx.services;
-    const processors = new HubProcessors({ store, objects, signer: await ArtifactSigner.load(store), now: ctx.now });
+    const processors = await hubProcessorsOf(ctx);
     app.decorate('processors', processors);
     const tags = ['processors'];
     const read = requires('read');

@@ -2,7 +2,9 @@ import { OutpostError, type Point } from '@outpost/contract';
 import type { Actor, ArtifactVersion, HubStore, ProcessorState, ProcessorUsageTotal } from '@outpost/storage/hub/index';
 import { createEngineScriptRunner, ProcessorRegistry, testProcessor, type EngineScriptRunner, type ProcessorBundle, type ProcessorManifest, type ProcessorTrace, type SignedBundle } from '@outpost/sandbox';
 import type { ObjectStore } from '../../core/object-store.js';
-import type { ArtifactSigner } from '../artifacts/signing-key.js';
+import { ArtifactSigner } from '../artifacts/signing-key.js';
+import type { HubServices } from '../../core/services.js';
+import type { HubContext } from '../types.js';
 import { storeArtifact } from '../artifacts/store-artifact.js';
 import { signProcessorBundle } from './bundle.js';
 
@@ -17,6 +19,18 @@ export interface ProcessorSummaryView {
 }
 
 export interface HubProcessorDeps { store: HubStore; objects: ObjectStore; signer: ArtifactSigner; now: () => number }
+
+const perHub = new WeakMap<HubServices, Promise<HubProcessors>>();
+/** The hub's one HubProcessors, shared by the processors routes and the pipelines module (whichever registers first creates it). */
+export function hubProcessorsOf(ctx: HubContext): Promise<HubProcessors> {
+  let p = perHub.get(ctx.services);
+  if (!p) {
+    const { store, objects } = ctx.services;
+    p = ArtifactSigner.load(store).then((signer) => new HubProcessors({ store, objects, signer, now: ctx.now }));
+    perHub.set(ctx.services, p);
+  }
+  return p;
+}
 
 /**
  * The hub's processor registry: versions are artifacts of kind `processor` (signed bundles), the
