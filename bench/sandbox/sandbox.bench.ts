@@ -2,7 +2,7 @@
 // isolated-vm) and Python (Pyodide process), one point per call and batches of 100, against the
 // same function called directly in Node in the same run. Calls are sequential (await each), as a
 // pipeline node makes them. Usage: npm run bench:sandbox [-- --quick]
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { Point } from '@outpost/contract';
 import { createScript, DEFAULT_SCRIPT_LIMITS, type SandboxedScript } from '@outpost/sandbox';
 
@@ -10,6 +10,8 @@ const quick = process.argv.includes('--quick');
 const reps = quick ? 3 : 5;
 const windowMs = quick ? 400 : 1500;
 const TARGET_JS_BATCH = 200_000;
+// The machine is shared: the load average says how far the figures are depressed.
+const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 
 const JS_SOURCE = `function process(data) {
   const f = (p) => ({ ...p, value: p.value * 1.8 + 32, unit: 'degF' });
@@ -112,5 +114,6 @@ console.log(JSON.stringify({
   conditions: {
     quick, runs: reps, window_ms: windowMs, sequential_calls: true, js_runtime: 'isolated-vm 5 (V8 isolate)', python_runtime: 'pyodide 0.27 (CPython 3.12 wasm) in a child process',
     limits: DEFAULT_SCRIPT_LIMITS, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version,
+    load_avg_1m_start: loadAtStart, load_avg_1m_end: Math.round(loadavg()[0]! * 100) / 100,
   },
 }));
