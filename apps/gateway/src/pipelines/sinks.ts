@@ -2,6 +2,7 @@ import type { Logger, Point } from '@outpost/contract';
 import type { AlertEvent, AlertSink, EngineErrorRecord, OutputItem, PriorityClass, Sinks } from '@outpost/engine';
 import type { GatewayRollups, GatewayStore, RollupRow } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
+import { createWebhookSink } from '@outpost/operators/outputs/webhook-sink';
 import type { MqttClient } from 'mqtt';
 
 export interface GatewaySinkDeps {
@@ -26,8 +27,7 @@ export interface GatewaySinks {
 /** The uplink knows `low` where the engine says `bulk` (both: the least important class). */
 const UPLINK_CLASS: Record<PriorityClass, 'critical' | 'high' | 'normal' | 'low'> = { critical: 'critical', high: 'high', normal: 'normal', bulk: 'low' };
 
-/** Webhook posts in flight at once; past it items are dead-lettered rather than queued without bound. */
-export const MAX_WEBHOOKS_IN_FLIGHT = 100;
+export { MAX_WEBHOOKS_IN_FLIGHT } from '@outpost/operators/outputs/webhook-sink';
 
 const isRollup = (i: OutputItem): i is OutputItem & RollupRow => typeof (i as { windowMs?: unknown }).windowMs === 'number';
 
@@ -41,14 +41,11 @@ const isRollup = (i: OutputItem): i is OutputItem & RollupRow => typeof (i as { 
  * post becomes a dead letter like any other failed item.
  */
 export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
-  const counts = { storeRows: 0, outboxItems: 0, mqttMessages: 0, webhookPosts: 0, webhookFailures: 0, alerts: 0, deadLetters: 0 };
+  const counts = { storeRows: 0, outboxItems: 0, mqttMessages: 0, alerts: 0, deadLetters: 0 };
   const insertOutput = d.store.db.prepare('INSERT INTO pipeline_outputs (at, pipeline_id, node_id, table_name, item) VALUES (?, ?, ?, ?, ?)');
   const insertAlert = d.store.db.prepare('INSERT INTO pipeline_alerts (at, pipeline_id, node_id, rule, severity, message, ts, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const pending = new Set<Promise<unknown>>();
   let mqttClient: Promise<MqttClient> | undefined;
-  let webhooksInFlight = 0;
-  // At shutdown, posts still waiting on a slow endpoint are aborted (and dead-lettered) rather than awaited.
-  const closing = new AbortController();
 
   const deadLetter = (errors: readonly EngineErrorRecord[], source = 'pipeline') => {
     if (errors.length === 0 || d.store.isClosed) return;
@@ -59,6 +56,8 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
     })));
     counts.deadLetters += errors.length;
   };
+  // At shutdown, posts still waiting on a slow endpoint are aborted (and dead-lettered) rather than awaited.
+  const webhooks = createWebhookSink({ timeoutMs: d.webhookTimeoutMs, deadLetter: (errors) => deadLetter(errors) });
   const background = (p: Promise<unknown>) => {
     pending.add(p);
     void p.finally(() => pending.delete(p));
@@ -87,29 +86,7 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
         counts.mqttMessages += messages.length;
       },
     },
-    webhook: {
-      post(url, items, meta) {
-        if (webhooksInFlight >= MAX_WEBHOOKS_IN_FLIGHT) {
-          counts.webhookFailures++;
-          deadLetter(items.map((item) => ({ nodeId: meta.nodeId, code: 'ERR_ENGINE_SINK', message: `pipeline '${meta.pipelineId}' node '${meta.nodeId}': ${MAX_WEBHOOKS_IN_FLIGHT} webhook posts already in flight to slow endpoints; not posted to ${url}`, item })));
-          return;
-        }
-        counts.webhookPosts++;
-        webhooksInFlight++;
-        background(fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...meta.headers },
-          body: JSON.stringify({ pipelineId: meta.pipelineId, nodeId: meta.nodeId, items }),
-          signal: AbortSignal.any([AbortSignal.timeout(d.webhookTimeoutMs), closing.signal]),
-        }).then((res) => {
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          return res.arrayBuffer();
-        }).catch((e: unknown) => {
-          counts.webhookFailures++;
-          deadLetter(items.map((item) => ({ nodeId: meta.nodeId, code: 'ERR_ENGINE_SINK', message: `pipeline '${meta.pipelineId}' node '${meta.nodeId}': webhook POST ${url} failed: ${(e as Error).message}`, item })));
-        }).finally(() => { webhooksInFlight--; }));
-      },
-    },
+    webhook: webhooks.sink,
     alert: {
       raise(events: readonly AlertEvent[]) {
         const at = d.now();
@@ -135,9 +112,9 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
   }
   return {
     sinks,
-    stats: () => ({ ...counts }),
+    stats: () => ({ ...counts, ...webhooks.stats() }),
     async close() {
-      closing.abort(new Error('the gateway is stopping'));
+      await webhooks.close('the gateway is stopping');
       await Promise.allSettled([...pending]);
       if (mqttClient) await (await mqttClient.catch(() => undefined))?.endAsync().catch(() => undefined);
     },

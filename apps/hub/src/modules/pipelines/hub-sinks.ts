@@ -1,5 +1,6 @@
 import { OutpostError, type Logger, type Point } from '@outpost/contract';
-import type { OutputItem, Sinks } from '@outpost/engine';
+import type { EngineErrorRecord, OutputItem, Sinks } from '@outpost/engine';
+import { createWebhookSink } from '@outpost/operators/outputs/webhook-sink';
 import type { HubPoint, HubStore } from '@outpost/storage/hub/index';
 
 /** A `store` node with this table writes derived points into the hub's time series. */
@@ -16,14 +17,27 @@ function toHubPoint(p: Point): HubPoint {
   return { ...base, value: null };
 }
 
+/** Timeout of one webhook POST from a hub pipeline. */
+export const HUB_WEBHOOK_TIMEOUT_MS = 10_000;
+
+export interface HubSinks { sinks: Sinks; close(): Promise<void> }
+
 /**
  * Where the outputs of one live pipeline on the hub go: `store` with table `points` → the
  * organisation's time series (queryable like ingested data; not fed to pipelines again), any other
- * table and `alert` events → the `pipeline_outputs` table, failed points → the same table as
- * `error` rows. The hub has no outbox, MQTT broker or webhook sink: those nodes are compile errors here.
+ * table and `alert` events → the `pipeline_outputs` table, `webhook` → a POST (the gateway's sink),
+ * failed points and failed posts → the same table as `error` rows. The hub has no outbox or MQTT
+ * broker: those nodes are compile errors here.
  */
-export function hubSinks(store: HubStore, orgId: string, pipelineId: string, now: () => number, logger: Logger): Sinks {
-  return {
+export function hubSinks(store: HubStore, orgId: string, pipelineId: string, now: () => number, logger: Logger): HubSinks {
+  const deadLetter = async (errors: readonly EngineErrorRecord[]) => {
+    await store.pipelineOutputs.write(orgId, errors.map((e) => ({ pipelineId, nodeId: e.nodeId, kind: 'error', table: null, body: e })), now());
+  };
+  const webhooks = createWebhookSink({
+    timeoutMs: HUB_WEBHOOK_TIMEOUT_MS,
+    deadLetter: (errors) => { void deadLetter(errors).catch((e: unknown) => logger.error({ err: e, orgId, pipeline: pipelineId }, 'recording failed webhook posts failed')); },
+  });
+  const sinks: Sinks = {
     store: {
       async write(table, items, meta) {
         if (table !== POINTS_TABLE) {
@@ -40,10 +54,8 @@ export function hubSinks(store: HubStore, orgId: string, pipelineId: string, now
         await store.pipelineOutputs.write(orgId, events.map((e) => ({ pipelineId, nodeId: e.nodeId, kind: 'alert', table: null, body: e })), now());
       },
     },
-    deadLetter: {
-      async reject(errors) {
-        await store.pipelineOutputs.write(orgId, errors.map((e) => ({ pipelineId, nodeId: e.nodeId, kind: 'error', table: null, body: e })), now());
-      },
-    },
+    webhook: webhooks.sink,
+    deadLetter: { reject: deadLetter },
   };
+  return { sinks, close: () => webhooks.close('the pipeline stopped') };
 }

@@ -1,10 +1,12 @@
 import { test, type TestContext } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { isOutpostError, type Point } from '@outpost/contract';
 import { canonicalJson } from '@outpost/engine';
 import { createEngineScriptRunner } from '@outpost/sandbox';
 import { HubStore, type Actor } from '@outpost/storage/hub/index';
-import { tempDir } from '@outpost/testing';
+import { tempDir, waitFor } from '@outpost/testing';
 import { hubModelRunner } from '../training/model-runner.js';
 import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
 
@@ -79,7 +81,7 @@ test('active versions start again after a restart; stopped ones do not', async (
   assert.equal(state.live.stats('org-a').p?.points, 3);
 });
 
-test('alert events, failed points and derived points land in the hub; outbox/mqtt/webhook nodes are refused on the hub with nothing activated', async (t) => {
+test('alert events, failed points and derived points land in the hub; outbox/mqtt nodes are refused on the hub with nothing activated', async (t) => {
   const { state, actor, save } = await setup(t);
   const alerting = doc('a', [
     node('in', 'input', { metrics: ['flow'] }),
@@ -97,7 +99,7 @@ test('alert events, failed points and derived points land in the hub; outbox/mqt
   const ratios = await state.store.series.points('org-a', { deviceId: 'd1', metric: 'ratio', from: T0, to: T0 + 10_000, limit: 10 });
   assert.deepEqual(ratios.map((p) => p.value), [10, 5]);
 
-  for (const [kind, config] of [['outbox', { priority: 'normal' }], ['mqtt', { topic: 'x/{device}' }], ['webhook', { url: 'http://127.0.0.1:9/x' }]] as const) {
+  for (const [kind, config] of [['outbox', { priority: 'normal' }], ['mqtt', { topic: 'x/{device}' }]] as const) {
     const d = doc(`out-${kind}`, [node('in', 'input', {}), node('o', kind, config)], [{ from: 'in', to: 'o' }]);
     const v = await save(d);
     await assert.rejects(state.live.activate(actor, d.id, v, 'activate'), (e: unknown) => isOutpostError(e, 'ERR_PIPELINE_UNSUPPORTED') && /node 'o'/.test((e as Error).message));
@@ -117,4 +119,38 @@ test('input nodes match by the hub device\'s type name', async (t) => {
   await state.live.idle();
   const rows = await state.store.pipelineOutputs.list('org-a', { table: 'pumps', limit: 10 });
   assert.deepEqual(rows.map((r) => (r.body as Point).device), ['dev-pump', 'dev-pump']);
+});
+
+test('webhook nodes on the hub post to their URL with their headers; a failing endpoint turns the items into error rows', async (t) => {
+  const received: Array<{ path: string; auth: string | undefined; body: { pipelineId: string; nodeId: string; items: Point[] } }> = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(body) });
+      res.statusCode = req.url === '/broken' ? 500 : 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { state, actor, save } = await setup(t);
+  const hooks = doc('hooks', [
+    node('in', 'input', { metrics: ['flow'] }),
+    node('ok', 'webhook', { url: `${base}/ok`, headers: { authorization: 'Bearer t0k' } }),
+    node('bad', 'webhook', { url: `${base}/broken` }),
+  ], [{ from: 'in', to: 'ok' }, { from: 'in', to: 'bad' }]);
+  await state.live.activate(actor, 'hooks', await save(hooks), 'activate');
+  state.live.accept('org-a', pts(2));
+  await state.live.idle();
+  await waitFor(() => received.length === 2, { what: 'both posts' });
+  const ok = received.find((r) => r.path === '/ok')!;
+  assert.deepEqual([ok.auth, ok.body.pipelineId, ok.body.nodeId, ok.body.items.map((p) => p.value)], ['Bearer t0k', 'hooks', 'ok', [0, 1]]);
+  const errors = await waitFor(async () => {
+    const rows = await state.store.pipelineOutputs.list('org-a', { pipelineId: 'hooks', kind: 'error', limit: 10 });
+    return rows.length === 2 ? rows : undefined;
+  }, { what: 'the failed post as error rows' });
+  assert.deepEqual(errors.map((e) => [e.nodeId, (e.body as { code: string }).code]), [['bad', 'ERR_ENGINE_SINK'], ['bad', 'ERR_ENGINE_SINK']]);
+  assert.match((errors[0]!.body as { message: string }).message, /HTTP 500/);
 });

@@ -2,7 +2,7 @@ import { OutpostError, type Logger, type Point } from '@outpost/contract';
 import { BoundedFeed, LivePipeline, type CompileOptions, type FeedStats, type EngineHost, type ModelRunner, type PipelineDocument, type ScriptRunner } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
 import type { Actor, HubStore } from '@outpost/storage/hub/index';
-import { hubSinks } from './hub-sinks.js';
+import { hubSinks, type HubSinks } from './hub-sinks.js';
 import { DeviceTypeCache } from './device-types.js';
 
 export interface LiveLimits {
@@ -21,7 +21,7 @@ export interface LivePipelineStats extends FeedStats {
   nodes: Record<string, Record<string, number>>;
 }
 
-interface Running { orgId: string; pipelineId: string; version: number; live: LivePipeline; feed: BoundedFeed }
+interface Running { orgId: string; pipelineId: string; version: number; live: LivePipeline; feed: BoundedFeed; sinks: HubSinks }
 
 export interface LiveDeps {
   store: HubStore; now: () => number; logger: Logger;
@@ -60,9 +60,9 @@ export class HubLivePipelines {
     this.ticker.unref();
   }
 
-  compileOptions(orgId: string, pipelineId: string): CompileOptions {
+  private compileOptions(orgId: string, sinks: HubSinks): CompileOptions {
     const host: EngineHost = {
-      clock: { now: this.d.now }, logger: this.d.logger, sinks: hubSinks(this.d.store, orgId, pipelineId, this.d.now, this.d.logger),
+      clock: { now: this.d.now }, logger: this.d.logger, sinks: sinks.sinks,
       scriptRunner: this.d.scriptRunner(orgId), modelRunner: this.d.modelRunner(orgId), limits: { maxKeysPerNode: this.d.limits.maxKeysPerNode },
       deviceTypeOf: (device) => this.types.get(orgId, device),
     };
@@ -126,7 +126,8 @@ export class HubLivePipelines {
   private async run(orgId: string, pipelineId: string, version: number, doc: unknown): Promise<string[]> {
     const r = this.running.get(key(orgId, pipelineId));
     if (!r) {
-      const live = await LivePipeline.start(doc as PipelineDocument, this.compileOptions(orgId, pipelineId));
+      const sinks = hubSinks(this.d.store, orgId, pipelineId, this.d.now, this.d.logger);
+      const live = await LivePipeline.start(doc as PipelineDocument, this.compileOptions(orgId, sinks)).catch(async (e: unknown) => { await sinks.close(); throw e; });
       const log = { orgId, pipeline: pipelineId };
       const feed = new BoundedFeed(live, {
         maxQueuedPoints: this.d.limits.maxQueuedPoints,
@@ -134,7 +135,7 @@ export class HubLivePipelines {
         onOverload: (s) => this.d.logger.warn({ ...log, ...s }, `pipeline ${pipelineId} is behind: ${s.queuedPoints} points queued (limit ${this.d.limits.maxQueuedPoints}); batches are dropped and counted until it catches up`),
         onError: (e) => this.d.logger.error({ ...log, err: e }, `pipeline ${pipelineId} failed on a batch`),
       });
-      this.running.set(key(orgId, pipelineId), { orgId, pipelineId, version, live, feed });
+      this.running.set(key(orgId, pipelineId), { orgId, pipelineId, version, live, feed, sinks });
       return [];
     }
     // Hot swap after the batch in flight; nodes that did not change keep their windows.
@@ -149,6 +150,7 @@ export class HubLivePipelines {
     await r.feed.idle();
     await r.live.flush().catch((e: unknown) => this.d.logger.error({ err: e, pipeline: r.pipelineId }, 'pipeline flush failed'));
     r.live.current.dispose();
+    await r.sinks.close();
   }
 
   private tick(): void {
