@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { OutpostError, type Point } from '@outpost/contract';
 import type { Severity } from '../types.js';
-import type { AlertLifecycle, RaiseInput } from './lifecycle.js';
+import type { RaiseInput } from './lifecycle.js';
+import { OpenAlerts } from './open-alerts.js';
 
 export type AlertState = 'raised' | 'acknowledged' | 'cleared';
 
@@ -40,51 +41,33 @@ const toRecord = (r: Row): AlertRecord => ({
  * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
  * Open alerts are cached in memory, so evaluation never reads the database.
  */
-export class AlertStore implements AlertLifecycle {
-  private readonly open = new Map<string, AlertRecord>();
+export class AlertStore extends OpenAlerts {
   private readonly ins: Database.Statement;
   private readonly ack: Database.Statement;
   private readonly clr: Database.Statement;
   private readonly one: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
+    super();
     this.ins = db.prepare('INSERT INTO alerts (rule, alert_key, device, severity, state, message, value, points, raised_at) VALUES (?, ?, ?, ?, \'raised\', ?, ?, ?, ?)');
     this.ack = db.prepare('UPDATE alerts SET state = \'acknowledged\', acked_at = ?, acked_by = ? WHERE id = ?');
     this.clr = db.prepare('UPDATE alerts SET state = \'cleared\', cleared_at = ?, clear_message = ? WHERE id = ?');
     this.one = db.prepare('SELECT * FROM alerts WHERE id = ?');
-    for (const r of db.prepare('SELECT * FROM alerts WHERE state != \'cleared\'').all() as Row[]) this.open.set(`${r.rule}\u0000${r.alert_key}`, toRecord(r));
+    for (const r of db.prepare('SELECT * FROM alerts WHERE state != \'cleared\'').all() as Row[]) this.keepOpen(toRecord(r));
   }
 
-  isOpen(rule: string, key: string): boolean {
-    return this.open.has(`${rule}\u0000${key}`);
+  protected insert(a: RaiseInput, at: number): number {
+    return Number(this.ins.run(a.rule, a.key, a.device, a.severity, a.message, a.value ?? null, JSON.stringify(a.points), at).lastInsertRowid);
   }
 
-  raise(a: RaiseInput, at: number): AlertChange | undefined {
-    const k = `${a.rule}\u0000${a.key}`;
-    if (this.open.has(k)) return undefined;
-    const id = Number(this.ins.run(a.rule, a.key, a.device, a.severity, a.message, a.value ?? null, JSON.stringify(a.points), at).lastInsertRowid);
-    const rec: AlertRecord = { id, rule: a.rule, key: a.key, device: a.device, severity: a.severity, state: 'raised', message: a.message, value: a.value ?? null, points: [...a.points], raisedAt: at, ackedAt: null, ackedBy: null, clearedAt: null, clearMessage: null };
-    this.open.set(k, rec);
-    return { change: 'raised', at, alert: { ...rec } };
-  }
+  protected saveAck(id: number, by: string, at: number): void { this.ack.run(at, by, id); }
 
-  /** Clear the open alert of a rule and key (from evaluation); undefined when none is open. */
-  clearKey(rule: string, key: string, message: string, at: number): AlertChange | undefined {
-    const rec = this.open.get(`${rule}\u0000${key}`);
-    return rec ? this.clearRecord(rec, message, at) : undefined;
-  }
+  protected saveClear(id: number, message: string, at: number): void { this.clr.run(at, message, id); }
 
-  acknowledge(id: number, by: string, at: number): AlertChange {
-    const rec = this.openById(id, 'acknowledge');
-    if (rec.state === 'acknowledged') throw new OutpostError('ERR_QUERY_INVALID', `alert ${id} is already acknowledged (at ${new Date(rec.ackedAt!).toISOString()} by ${rec.ackedBy})`, { id });
-    this.ack.run(at, by, id);
-    Object.assign(rec, { state: 'acknowledged', ackedAt: at, ackedBy: by });
-    return { change: 'acknowledged', at, alert: { ...rec } };
-  }
-
-  /** Manual clear (operator); evaluation may raise the same key again later. */
-  clear(id: number, message: string, at: number): AlertChange {
-    return this.clearRecord(this.openById(id, 'clear'), message, at);
+  protected notOpen(id: number, verb: string): OutpostError {
+    const stored = this.get(id);
+    if (!stored) return new OutpostError('ERR_QUERY_INVALID', `alert ${id} does not exist`, { id, status: 404 });
+    return new OutpostError('ERR_QUERY_INVALID', `cannot ${verb} alert ${id}: it was already cleared at ${new Date(stored.clearedAt!).toISOString()}`, { id });
   }
 
   get(id: number): AlertRecord | undefined {
@@ -109,19 +92,5 @@ export class AlertStore implements AlertLifecycle {
   /** Run several changes in one transaction (one commit per evaluated batch). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  private clearRecord(rec: AlertRecord, message: string, at: number): AlertChange {
-    this.clr.run(at, message, rec.id);
-    this.open.delete(`${rec.rule}\u0000${rec.key}`);
-    Object.assign(rec, { state: 'cleared', clearedAt: at, clearMessage: message });
-    return { change: 'cleared', at, alert: { ...rec } };
-  }
-
-  private openById(id: number, verb: string): AlertRecord {
-    for (const rec of this.open.values()) if (rec.id === id) return rec;
-    const stored = this.get(id);
-    if (!stored) throw new OutpostError('ERR_QUERY_INVALID', `alert ${id} does not exist`, { id, status: 404 });
-    throw new OutpostError('ERR_QUERY_INVALID', `cannot ${verb} alert ${id}: it was already cleared at ${new Date(stored.clearedAt!).toISOString()}`, { id });
   }
 }

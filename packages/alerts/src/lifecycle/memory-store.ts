@@ -1,50 +1,27 @@
 import { OutpostError } from '@outpost/contract';
-import type { AlertChange, AlertQuery, AlertRecord } from './alert-store.js';
-import type { AlertLifecycle, RaiseInput } from './lifecycle.js';
+import type { AlertQuery, AlertRecord } from './alert-store.js';
+import type { RaiseInput } from './lifecycle.js';
+import { OpenAlerts } from './open-alerts.js';
 
 /**
  * Open alerts in memory only, for a host that persists the changes itself (the hub writes them
  * to its SQLite/PostgreSQL store from `onChanges`). Cleared alerts are forgotten here; their
  * history lives in the host's store. `open` re-seeds the alerts still open after a restart.
  */
-export class MemoryAlertStore implements AlertLifecycle {
-  private readonly open = new Map<string, AlertRecord>();
+export class MemoryAlertStore extends OpenAlerts {
   private nextId = 1;
 
   constructor(open: readonly Omit<AlertRecord, 'id'>[] = []) {
-    for (const a of open) {
-      if (a.state === 'cleared') continue;
-      const rec = { ...a, id: this.nextId++ };
-      this.open.set(`${a.rule}\u0000${a.key}`, rec);
-    }
+    super();
+    for (const a of open) if (a.state !== 'cleared') this.keepOpen({ ...a, id: this.nextId++ });
   }
 
-  isOpen(rule: string, key: string): boolean {
-    return this.open.has(`${rule}\u0000${key}`);
-  }
+  protected insert(_a: RaiseInput, _at: number): number { return this.nextId++; }
+  protected saveAck(): void { /* kept in memory only */ }
+  protected saveClear(): void { /* kept in memory only */ }
 
-  raise(a: RaiseInput, at: number): AlertChange | undefined {
-    const k = `${a.rule}\u0000${a.key}`;
-    if (this.open.has(k)) return undefined;
-    const rec: AlertRecord = { id: this.nextId++, rule: a.rule, key: a.key, device: a.device, severity: a.severity, state: 'raised', message: a.message, value: a.value ?? null, points: [...a.points], raisedAt: at, ackedAt: null, ackedBy: null, clearedAt: null, clearMessage: null };
-    this.open.set(k, rec);
-    return { change: 'raised', at, alert: { ...rec } };
-  }
-
-  clearKey(rule: string, key: string, message: string, at: number): AlertChange | undefined {
-    const rec = this.open.get(`${rule}\u0000${key}`);
-    return rec ? this.clearRecord(rec, message, at) : undefined;
-  }
-
-  acknowledge(id: number, by: string, at: number): AlertChange {
-    const rec = this.byId(id);
-    if (rec.state === 'acknowledged') throw new OutpostError('ERR_QUERY_INVALID', `alert ${id} is already acknowledged (at ${new Date(rec.ackedAt!).toISOString()} by ${rec.ackedBy})`, { id });
-    Object.assign(rec, { state: 'acknowledged', ackedAt: at, ackedBy: by });
-    return { change: 'acknowledged', at, alert: { ...rec } };
-  }
-
-  clear(id: number, message: string, at: number): AlertChange {
-    return this.clearRecord(this.byId(id), message, at);
+  protected notOpen(id: number): OutpostError {
+    return new OutpostError('ERR_QUERY_INVALID', `alert ${id} is not open (it does not exist or was already cleared)`, { id, status: 404 });
   }
 
   get(id: number): AlertRecord | undefined {
@@ -63,16 +40,5 @@ export class MemoryAlertStore implements AlertLifecycle {
 
   transaction<T>(fn: () => T): T {
     return fn();
-  }
-
-  private clearRecord(rec: AlertRecord, message: string, at: number): AlertChange {
-    this.open.delete(`${rec.rule}\u0000${rec.key}`);
-    Object.assign(rec, { state: 'cleared', clearedAt: at, clearMessage: message });
-    return { change: 'cleared', at, alert: { ...rec } };
-  }
-
-  private byId(id: number): AlertRecord {
-    for (const rec of this.open.values()) if (rec.id === id) return rec;
-    throw new OutpostError('ERR_QUERY_INVALID', `alert ${id} is not open (it does not exist or was already cleared)`, { id, status: 404 });
   }
 }
