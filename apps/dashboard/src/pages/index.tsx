@@ -1,8 +1,10 @@
 import type { ReactElement } from 'react';
 import { FleetPage } from './fleet/FleetPage.js';
 import { DevicePage } from './fleet/DevicePage.js';
-import { PipelinesPage } from './pipelines/PipelinesPage.js';
-import { NewPipelinePage, PipelinePage } from './pipelines/PipelinePage.js';
+import { DataExplorerPage } from './data/DataExplorerPage.js';
+import { AlertsPage } from './alerts/AlertsPage.js';
+import { SettingsPage } from './settings/SettingsPage.js';
+import { PIPELINE_PAGES } from './pipelines/routes.js';
 
 /**
  * Every page of the app: its route, and its label when it belongs in the main navigation.
@@ -13,9 +15,10 @@ export interface PageRoute { path: string; element: ReactElement; label?: string
 export const PAGES: readonly PageRoute[] = [
   { path: '/fleet', element: <FleetPage />, label: 'Fleet' },
   { path: '/fleet/devices/:id/*', element: <DevicePage /> },
-  { path: '/pipelines', element: <PipelinesPage />, label: 'Pipelines' },
-  { path: '/pipelines/new', element: <NewPipelinePage /> },
-  { path: '/pipelines/:id/*', element: <PipelinePage /> },
+  { path: '/data', element: <DataExplorerPage />, label: 'Data' },
+  ...PIPELINE_PAGES,
+  { path: '/alerts/*', element: <AlertsPage />, label: 'Alerts' },
+  { path: '/settings', element: <SettingsPage />, label: 'Settings' },
 ];
 
 export const NAV = PAGES.filter((p): p is PageRoute & { label: string } => p.label !== undefined);
