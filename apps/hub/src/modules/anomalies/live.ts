@@ -15,6 +15,8 @@ export const MAX_LIVE_STREAMS = 100_000;
 const MAX_QUEUED_POINTS = 200_000;
 /** A device's type is looked up again after this long (a device can change type). */
 const DEVICE_TYPE_TTL_MS = 60_000;
+/** Rules are read again after this long, so a deploy through another hub process takes effect here too. */
+const RULES_TTL_MS = 10_000;
 
 export interface LiveTarget { kind: 'device' | 'device_type'; id: string }
 interface Rule { model: string; version: number; target: LiveTarget; metrics: Set<string> }
@@ -46,7 +48,7 @@ const scorers = new WeakMap<MlDb, LiveScorer>();
  * so a stream sees its samples in time order. One detector per (model version, device, metric).
  */
 export class LiveScorer {
-  private readonly rules = new Map<string, Promise<Rule[]>>();
+  private readonly rules = new Map<string, { at: number; rules: Promise<Rule[]> }>();
   private readonly deviceTypes = new Map<string, { typeId: string | null; at: number }>();
   private readonly detectors = new Map<string, Detector>();
   private readonly artifacts = new Map<string, Promise<ModelArtifact>>();
@@ -93,13 +95,13 @@ export class LiveScorer {
   }
 
   private async scoreBatch(orgId: string, points: readonly Point[]): Promise<void> {
-    let rules = this.rules.get(orgId);
-    if (!rules) {
-      rules = loadRules(this.db, orgId);
-      this.rules.set(orgId, rules);
-      this.prune(orgId, await rules);
+    let cached = this.rules.get(orgId);
+    if (!cached || this.now() - cached.at >= RULES_TTL_MS) {
+      cached = { at: this.now(), rules: loadRules(this.db, orgId) };
+      this.rules.set(orgId, cached);
+      this.prune(orgId, await cached.rules);
     }
-    const active = await rules;
+    const active = await cached.rules;
     if (active.length === 0) return;
     // Points of one batch may arrive out of order; detectors reject time regressions, so sort.
     const sorted = [...points].sort((a, b) => a.ts - b.ts);
