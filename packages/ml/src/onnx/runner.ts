@@ -86,11 +86,13 @@ export class OnnxModelRunner {
 export class OnnxNodeModel {
   private readonly pending = new Map<string, { ts: number; values: (number | undefined)[]; filled: number; tags: Point['tags'] }>();
   private readonly label: string;
+  private readonly featureIndex: Map<string, number>;
   /** Rows dropped because a newer timestamp arrived before all their features did. */
   incomplete = 0;
 
   constructor(private readonly runner: OnnxModelRunner, private readonly ref: { modelId: string; version: string; nodeId: string }, private readonly features: string[]) {
     this.label = `${ref.modelId}@${ref.version}`;
+    this.featureIndex = new Map(features.map((f, i) => [f, i]));
   }
 
   private rowsOf(points: readonly Point[]): { rows: number[][]; keys: Point[] } {
@@ -99,8 +101,8 @@ export class OnnxNodeModel {
     for (const p of points) {
       if (p.quality === 'bad' || typeof p.value !== 'number' || !Number.isFinite(p.value)) continue;
       if (this.features.length === 0) { rows.push([p.value]); keys.push(p); continue; }
-      const f = this.features.indexOf(p.metric);
-      if (f < 0) continue;
+      const f = this.featureIndex.get(p.metric);
+      if (f === undefined) continue;
       let row = this.pending.get(p.device);
       if (row && row.ts !== p.ts) {
         if (p.ts < row.ts) continue; // late feature of a row already replaced

@@ -25,9 +25,13 @@ export interface InferenceResult {
  * memory budget, usage (count, errors, latency, input drift) measured per version and written to
  * the usage table every flush, predictions with caller ids kept for ground truth.
  */
+/** How long a resolved version (by number, tag or default) is reused; other hub processes' tag moves show within it. */
+const RESOLVE_TTL_MS = 1000;
+
 export class InferenceService {
   readonly cache: ModelCache<Executable>;
   readonly monitor: ModelMonitor;
+  private readonly resolved = new Map<string, { v: Promise<RegistryVersion>; until: number }>();
 
   constructor(
     private readonly registry: RegistryRepo, private readonly objects: ObjectStore, private readonly usage: UsageRepo,
@@ -35,6 +39,26 @@ export class InferenceService {
   ) {
     this.cache = new ModelCache(limits.cacheBytes, (m) => m.release());
     this.monitor = new ModelMonitor(now);
+  }
+
+  /**
+   * The version a call means (see RegistryRepo.resolve), reused for a second so a busy model
+   * costs no store queries per call. Changes made through this process apply at once (`forget`).
+   */
+  resolve(orgId: string, name: string, sel: { version?: number | undefined; tag?: string | undefined }): Promise<RegistryVersion> {
+    const key = `${orgId}/${name}/${sel.version ?? ''}/${sel.tag ?? ''}`;
+    const now = this.now();
+    const hit = this.resolved.get(key);
+    if (hit && hit.until > now) return hit.v;
+    const v = this.registry.resolve(orgId, name, sel);
+    this.resolved.set(key, { v, until: now + RESOLVE_TTL_MS });
+    v.catch(() => this.resolved.delete(key));
+    return v;
+  }
+
+  /** Drops resolved versions of a model (uploaded, re-tagged, deprecated or edited here). */
+  forget(orgId: string, name: string): void {
+    for (const k of this.resolved.keys()) if (k.startsWith(`${orgId}/${name}/`)) this.resolved.delete(k);
   }
 
   /** Checks what can be checked before any model is touched (batch size, ids). */

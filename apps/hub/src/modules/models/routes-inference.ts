@@ -54,7 +54,7 @@ export async function inferenceRoutes(app: FastifyInstance, ctx: HubContext, rt:
     if ((b.input === undefined) === (b.inputs === undefined)) throw new OutpostError('ERR_INFERENCE_INPUT', 'send either `input` (one input) or `inputs` (a batch), not both or neither');
     const request = { inputs: (b.inputs ?? [b.input]) as InferenceRow[], ids: b.ids, outputs: b.outputs };
     rt.inference.checkRequest(request);
-    const v = await rt.registry.resolve(orgId, modelId, { version: q.version, tag: q.tag });
+    const v = await rt.inference.resolve(orgId, modelId, { version: q.version, tag: q.tag });
     if (q.mode === 'async') {
       const job = await rt.jobs.submit(orgId, modelId, () => rt.inference.infer(orgId, v, request));
       return reply.status(202).header('location', `/api/inference/jobs/${job.id}`).send(job);

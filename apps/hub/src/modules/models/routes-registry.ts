@@ -35,6 +35,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
       await ctx.services.objects.put(key, bytes);
       const v = await registry.add(actor, version, () => key);
       if (q.tag) await registry.setTag(actor, name, q.tag, v.version, ctx.now());
+      inference.forget(actor.orgId, name);
       return reply.status(201).send(await registry.get(actor.orgId, name, v.version));
     });
   });
@@ -62,7 +63,9 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
       ...(b.features !== undefined ? { features: b.features } : {}),
       ...(b.referenceSample !== undefined ? { reference: referenceOf(b.referenceSample, width) ?? null } : {}),
     };
-    return registry.updateMeta(actor, p.name, p.version, { description: b.description, meta }, ctx.now());
+    const updated = await registry.updateMeta(actor, p.name, p.version, { description: b.description, meta }, ctx.now());
+    inference.forget(actor.orgId, p.name);
+    return updated;
   });
 
   app.get('/v1/registry/models/:name/versions/:version/file', { preValidation: requires('read'), schema: { tags, summary: 'Download the model file (counted in the version\'s download statistics).', params: VersionParams, response: errorResponses(404) } }, async (req, reply) => {
@@ -80,12 +83,16 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
     const p = req.params as Static<typeof TagParams>;
     const actor = actorOf(req);
     await registry.setTag(actor, p.name, p.tag, (req.body as Static<typeof TagBody>).version, ctx.now());
+    inference.forget(actor.orgId, p.name);
     return registry.get(actor.orgId, p.name, (req.body as Static<typeof TagBody>).version);
   });
 
   app.post('/v1/registry/models/:name/versions/:version/deprecate', { preValidation: requires('write'), schema: { tags, summary: 'Mark a version deprecated (still callable by number or tag; skipped as the default).', params: VersionParams, body: DeprecateBody, response: errorResponses(404) } }, async (req) => {
     const p = req.params as VP;
-    return registry.deprecate(actorOf(req), p.name, p.version, (req.body as Static<typeof DeprecateBody>).reason, ctx.now());
+    const actor = actorOf(req);
+    const v = await registry.deprecate(actor, p.name, p.version, (req.body as Static<typeof DeprecateBody>).reason, ctx.now());
+    inference.forget(actor.orgId, p.name);
+    return v;
   });
 
   app.get('/v1/registry/models/:name/monitoring', { preValidation: requires('read'), schema: { tags, summary: 'Per version and day: inference count, error rate, latency p50/p95/p99, input drift (PSI, KL), accuracy on ground truth; hub and gateways. format=csv exports it.', params: NameParams, querystring: MonitoringQuery, response: errorResponses(404) } }, async (req, reply) => {
