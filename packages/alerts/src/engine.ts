@@ -36,6 +36,12 @@ export interface AlertEngineOptions {
 
 interface RuleRuntime { rule: CompiledRule; gate: ActionGate; actions: { spec: ActionSpec; queue: ActionQueue }[] }
 
+/** Rules from one source; `path` names them in errors, e.g. `gateway.alerts.rules`. */
+export interface RuleGroup { path: string; rules: readonly unknown[] }
+
+/** The running rules and their routing: rules for exact devices by device and metric, the others by metric. */
+interface RuleSet { runtimes: RuleRuntime[]; byMetric: Map<string, RuleRuntime[]>; byDeviceMetric: Map<string, RuleRuntime[]>; elsewhere: string[] }
+
 /**
  * Evaluates edge rules on committed points, keeps the alert lifecycle in SQLite and runs actions.
  * `process` is synchronous: evaluation, one transaction for the batch's lifecycle changes, then
@@ -44,15 +50,13 @@ interface RuleRuntime { rule: CompiledRule; gate: ActionGate; actions: { spec: A
 export class AlertEngine {
   readonly store: AlertLifecycle;
   readonly deliveries: DeliverySink;
-  private readonly byMetric = new Map<string, RuleRuntime[]>();
-  private readonly byDeviceMetric = new Map<string, RuleRuntime[]>();
-  private readonly runtimes: RuleRuntime[] = [];
+  private ruleSet: RuleSet;
   private readonly now: () => number;
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
   private counters = { points: 0, transitions: 0, changes: 0, evalErrors: 0 };
   /** Rules that run in the other place (cloud-only rules on a gateway, edge-only ones on the hub). */
-  readonly elsewhere: string[] = [];
+  get elsewhere(): string[] { return this.ruleSet.elsewhere; }
   /** Cloud-only rules left to the hub (on a gateway engine: the same list as `elsewhere`). */
   get cloudRules(): string[] { return this.place === 'edge' ? this.elsewhere : []; }
   private readonly place: 'edge' | 'cloud';
@@ -64,45 +68,63 @@ export class AlertEngine {
     this.store = opts.lifecycle ?? new AlertStore(opts.db!);
     this.deliveries = opts.deliveries ?? new DeliveryLog(opts.db!);
     this.place = opts.place ?? 'edge';
-    const path = opts.rulesPath ?? 'gateway.alerts.rules';
+    this.ruleSet = this.compile([{ path: opts.rulesPath ?? 'gateway.alerts.rules', rules: opts.rules }]);
+    this.restoreOpen();
+  }
+
+  /**
+   * Replace the running rules with these groups (the config's rules and rule sets delivered by the
+   * hub; errors name `<path>[i]`, rule ids are unique across groups). The new rules compile first,
+   * so a bad group throws and changes nothing; then the old rules' action queues close and open
+   * alerts are handed to the new evaluators.
+   */
+  setRules(groups: readonly RuleGroup[]): void {
+    const next = this.compile(groups);
+    for (const rt of this.ruleSet.runtimes) for (const a of rt.actions) a.queue.close();
+    this.ruleSet = next;
+    this.restoreOpen();
+  }
+
+  private compile(groups: readonly RuleGroup[]): RuleSet {
+    const set: RuleSet = { runtimes: [], byMetric: new Map(), byDeviceMetric: new Map(), elsewhere: [] };
     const ids = new Set<string>();
-    const retry: RetryPolicy = { maxAttempts: 5, baseMs: 500, maxMs: 60_000, ...opts.retry };
+    const retry: RetryPolicy = { maxAttempts: 5, baseMs: 500, maxMs: 60_000, ...this.opts.retry };
     const t0 = this.now();
-    opts.rules.forEach((raw, i) => {
+    for (const { path, rules } of groups) rules.forEach((raw, i) => {
       const rp = `${path}[${i}]`;
       const enabled = (raw as { enabled?: unknown } | null)?.enabled !== false;
       const rule = compileRule(raw, rp, t0);
       if (ids.has(rule.id)) throw invalid(`${rp}.id`, `duplicate rule id ${JSON.stringify(rule.id)}`);
       ids.add(rule.id);
       if (!enabled) return;
-      if (rule.location !== 'both' && rule.location !== this.place) { this.elsewhere.push(rule.id); return; }
+      if (rule.location !== 'both' && rule.location !== this.place) { set.elsewhere.push(rule.id); return; }
       const actions = rule.actions.map((spec, j) => {
-        if (spec.type === 'log' && !opts.db) throw invalid(`${rp}.actions[${j}].type`, 'log actions write the gateway\'s local alarm log and run only on a gateway; use a webhook here');
-        if (spec.type === 'command' && !(opts.allowedCommands ?? []).includes(spec.command)) {
+        if (spec.type === 'log' && !this.opts.db) throw invalid(`${rp}.actions[${j}].type`, 'log actions write the gateway\'s local alarm log and run only on a gateway; use a webhook here');
+        if (spec.type === 'command' && !(this.opts.allowedCommands ?? []).includes(spec.command)) {
           throw invalid(`${rp}.actions[${j}].command`, `${JSON.stringify(spec.command)} is not in gateway.alerts.allowedCommands`);
         }
         const exec = this.executor(spec);
         const policy = spec.type === 'webhook' ? { ...retry, maxAttempts: spec.maxAttempts } : retry;
-        return { spec, queue: new ActionQueue(rule.id, spec.type, exec, policy, this.deliveries, this.logger, this.now, opts.maxPendingPerAction) };
+        return { spec, queue: new ActionQueue(rule.id, spec.type, exec, policy, this.deliveries, this.logger, this.now, this.opts.maxPendingPerAction) };
       });
       const rt: RuleRuntime = { rule, gate: new ActionGate(rule.limits, t0), actions };
-      this.runtimes.push(rt);
+      set.runtimes.push(rt);
       // Routing: rules for exact devices by device and metric, the others by metric, so 1,000
       // per-device rules cost a map lookup per point rather than 1,000 device checks.
       const keys = rule.exactDevices ? rule.exactDevices.flatMap((d) => rule.evaluator.metrics.map((m) => `${d}\u0000${m}`)) : rule.evaluator.metrics;
-      const index = rule.exactDevices ? this.byDeviceMetric : this.byMetric;
+      const index = rule.exactDevices ? set.byDeviceMetric : set.byMetric;
       for (const k of keys) {
         const list = index.get(k) ?? [];
         list.push(rt);
         index.set(k, list);
       }
     });
-    this.restoreOpen();
+    return set;
   }
 
   /** Alerts open from before this engine (a restart, a new rule set) are handed back to their rules' evaluators. */
   private restoreOpen(): void {
-    const byId = new Map(this.runtimes.map((rt) => [rt.rule.id, rt]));
+    const byId = new Map(this.ruleSet.runtimes.map((rt) => [rt.rule.id, rt]));
     for (const a of this.store.query({ state: 'open', limit: 10_000 })) byId.get(a.rule)?.rule.evaluator.restore?.(a.key, a.device);
   }
 
@@ -111,8 +133,8 @@ export class AlertEngine {
     const now = this.now();
     const found: [RuleRuntime, Transition][] = [];
     for (const p of points) {
-      const general = this.byMetric.get(p.metric);
-      const exact = this.byDeviceMetric.size > 0 ? this.byDeviceMetric.get(`${p.device}\u0000${p.metric}`) : undefined;
+      const general = this.ruleSet.byMetric.get(p.metric);
+      const exact = this.ruleSet.byDeviceMetric.size > 0 ? this.ruleSet.byDeviceMetric.get(`${p.device}\u0000${p.metric}`) : undefined;
       if (!general && !exact) continue;
       this.counters.points++;
       if (general) this.evaluate(general, p, now, found, true);
@@ -138,7 +160,7 @@ export class AlertEngine {
   tick(): AlertChange[] {
     const now = this.now();
     const found: [RuleRuntime, Transition][] = [];
-    for (const rt of this.runtimes) for (const t of rt.rule.evaluator.onTick?.(now) ?? []) found.push([rt, t]);
+    for (const rt of this.ruleSet.runtimes) for (const t of rt.rule.evaluator.onTick?.(now) ?? []) found.push([rt, t]);
     return this.apply(found, now);
   }
 
@@ -184,25 +206,25 @@ export class AlertEngine {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    for (const rt of this.runtimes) for (const a of rt.actions) a.queue.close();
+    for (const rt of this.ruleSet.runtimes) for (const a of rt.actions) a.queue.close();
     this.deliveries.flush?.();
   }
 
   /** True when no action has queued or in-flight work. */
   idle(): boolean {
-    return this.runtimes.every((rt) => rt.actions.every((a) => a.queue.idle()));
+    return this.ruleSet.runtimes.every((rt) => rt.actions.every((a) => a.queue.idle()));
   }
 
   stats(): { rules: number; cloudRules: number; points: number; transitions: number; changes: number; evalErrors: number; open: number; suppressed: { rate: number; duplicate: number }; actions: ActionStats } {
     const actions: ActionStats = { ok: 0, failed: 0, retries: 0, dropped: 0, pending: 0 };
     let rate = 0;
     let duplicate = 0;
-    for (const rt of this.runtimes) {
+    for (const rt of this.ruleSet.runtimes) {
       rate += rt.gate.suppressedRate;
       duplicate += rt.gate.suppressedDuplicate;
       for (const a of rt.actions) for (const k of Object.keys(actions) as (keyof ActionStats)[]) actions[k] += a.queue.stats[k];
     }
-    return { rules: this.runtimes.length, cloudRules: this.elsewhere.length, ...this.counters, open: this.store.query({ state: 'open', limit: 10_000 }).length, suppressed: { rate, duplicate }, actions };
+    return { rules: this.ruleSet.runtimes.length, cloudRules: this.elsewhere.length, ...this.counters, open: this.store.query({ state: 'open', limit: 10_000 }).length, suppressed: { rate, duplicate }, actions };
   }
 
   private apply(found: [RuleRuntime, Transition][], now: number): AlertChange[] {
@@ -226,7 +248,7 @@ export class AlertEngine {
     if (changes.length === 0) return;
     this.counters.changes += changes.length;
     for (const c of changes) {
-      const rt = owners?.get(c) ?? this.runtimes.find((r) => r.rule.id === c.alert.rule);
+      const rt = owners?.get(c) ?? this.ruleSet.runtimes.find((r) => r.rule.id === c.alert.rule);
       if (!rt || rt.actions.length === 0) continue;
       if (!rt.gate.admit(c.alert.key, c.change, c.at)) continue;
       for (const a of rt.actions) if (a.spec.on.includes(c.change)) a.queue.submit(c);

@@ -1,4 +1,4 @@
-export { AlertEngine, type AlertEngineOptions } from './engine.js';
+export { AlertEngine, type AlertEngineOptions, type RuleGroup } from './engine.js';
 export { AlertStore, type AlertRecord, type AlertChange, type AlertQuery, type AlertState } from './lifecycle/alert-store.js';
 export { compileRule, type CompiledRule, type RuleLimits } from './rules/rule.js';
 export { RULE_KINDS } from './rules/registry.js';

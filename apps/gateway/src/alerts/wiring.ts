@@ -5,11 +5,14 @@ import type { GatewayStore } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
 import { AlertEngine, changePayload, DeliveryLog, type MqttPublish } from '@outpost/alerts';
 import { connectMqttPublisher } from '@outpost/alerts/actions/mqtt-publisher';
+import { GatewayRuleSets } from './rule-sets.js';
 
 export interface GatewayAlerts {
   engine: AlertEngine;
   /** The action delivery log (`alert_deliveries` in the gateway SQLite). */
   deliveries: DeliveryLog;
+  /** Rule sets delivered by the hub, run beside gateway.alerts.rules (rule-sets.ts). */
+  ruleSets: GatewayRuleSets;
   /** Connect the MQTT client of `mqtt` actions once the gateway's broker listens. */
   connect(brokerUrl: string | undefined): Promise<void>;
   stop(): Promise<void>;
@@ -47,19 +50,27 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
   });
   engine.start(a.tickMs);
   if (engine.cloudRules.length > 0) o.logger.info({ rules: engine.cloudRules }, `${engine.cloudRules.length} cloud-only alert rules are left to the hub`);
+  let brokerUrl: string | undefined;
+  // No client (and no connection on the broker) unless some rule publishes over MQTT; a rule set
+  // from the hub that adds an MQTT action connects it then.
+  const ensurePublisher = async () => {
+    const url = a.mqttUrl ?? brokerUrl;
+    const usesMqtt = (ruleSets.all() as Array<{ actions?: Array<{ type?: string }> }>).some((r) => (r.actions ?? []).some((x) => x.type === 'mqtt'));
+    if (!url || !usesMqtt || publisher || ready) return ready;
+    ready = connectMqttPublisher(url, { clientId: `outpost-alerts-${o.config.id}`, username: o.config.mqtt.username, password: o.config.mqtt.password })
+      .then((p) => { publisher = p; })
+      .catch((e: unknown) => { o.logger.error({ err: e, url }, 'alert actions cannot reach the MQTT broker'); })
+      .finally(() => { ready = undefined; });
+    return ready;
+  };
+  const ruleSets = new GatewayRuleSets(engine, a.rules, ensurePublisher);
   return {
     engine,
     deliveries,
-    async connect(brokerUrl) {
-      const url = a.mqttUrl ?? brokerUrl;
-      // No client (and no connection on the broker) unless some edge rule publishes over MQTT.
-      const usesMqtt = (a.rules as Array<{ actions?: Array<{ type?: string }> }>).some((r) => (r.actions ?? []).some((x) => x.type === 'mqtt'));
-      if (!url || !usesMqtt) return;
-      ready = connectMqttPublisher(url, { clientId: `outpost-alerts-${o.config.id}`, username: o.config.mqtt.username, password: o.config.mqtt.password })
-        .then((p) => { publisher = p; })
-        .catch((e: unknown) => { o.logger.error({ err: e, url }, 'alert actions cannot reach the MQTT broker'); })
-        .finally(() => { ready = undefined; });
-      await ready;
+    ruleSets,
+    async connect(url) {
+      brokerUrl = url;
+      await ensurePublisher();
     },
     async stop() {
       off();
