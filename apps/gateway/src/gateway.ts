@@ -11,6 +11,7 @@ import { startRetentionLoop, type RetentionStats } from './retention-loop.js';
 import { registerUplinkRoutes, uplinkFromConfig, type UplinkIdentity } from './uplink-wiring.js';
 import type { Uplink, UplinkStatus } from '@outpost/uplink';
 import { startProcessing, type Processing } from './pipelines/processing.js';
+import type { PipelineService } from './pipelines/pipeline-service.js';
 import { startGatewayAlerts, type GatewayAlerts } from './alerts/wiring.js';
 import { registerAlertRoutes } from './alerts/routes.js';
 import { pipelineAlertSink } from '@outpost/alerts';
@@ -41,6 +42,8 @@ export interface RunningGateway {
   stats(): GatewayStatus;
   /** The store-and-forward uplink (absent when gateway.uplink.enabled is false): `enqueue(class, kind, payload)` for alerts, events, rollups, health. */
   uplink?: Uplink;
+  /** The pipeline service (absent when processing is off): the artifact agent activates deployed pipelines in it. */
+  pipelines?: PipelineService;
   stop(): Promise<void>;
 }
 
@@ -162,7 +165,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   uplink?.start();
   started = true;
   logger.info({ addresses, store: config.store.path }, `gateway ${config.id} started`);
-  return { addresses, status, stats: status, stop: stopAll, ...(uplink ? { uplink } : {}) };
+  return { addresses, status, stats: status, stop: stopAll, ...(uplink ? { uplink } : {}), ...(processing ? { pipelines: processing.pipelines } : {}) };
 }
 
 async function startWithFallback<S extends Source>(make: (port: number) => S, port: number, fallback = false, setting = 'port'): Promise<S> {

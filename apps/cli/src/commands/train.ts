@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from '../io.js';
 import { RemoteError } from '../exit-codes.js';
+import { hubApi as hub, hubOptions, type HubFlags } from '../hub-api.js';
 import { parseTime } from '../time-arg.js';
 
-interface HubFlags { url?: string; token?: string; json?: boolean }
 interface StartFlags extends HubFlags {
   name: string; algorithm: string; device?: string[]; deviceType?: string; metric: string[]; from: number; to: number;
   param?: string[]; grid?: string[]; labels?: string; estimateOnly?: boolean; wait?: boolean;
@@ -29,37 +29,6 @@ function pairs(list: readonly string[] | undefined, many: boolean): Record<strin
     out[item.slice(0, i)] = many ? v.split(',').map(scalar) : scalar(v);
   }
   return out;
-}
-
-function hubOptions(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', 'hub base URL (default: $OUTPOST_HUB_URL, else http://127.0.0.1:8080)')
-    .option('--token <token>', 'session token or API key with the write scope (default: $OUTPOST_HUB_TOKEN)')
-    .option('--json', 'print the hub\'s JSON answer');
-}
-
-/** A small client for the hub's training API: errors carry the hub's catalogue code and message. */
-function hub(flags: HubFlags, io: CliIo) {
-  const base = (flags.url ?? io.env.OUTPOST_HUB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  const token = flags.token ?? io.env.OUTPOST_HUB_TOKEN;
-  return async (method: string, path: string, body?: unknown): Promise<any> => {
-    let res: Response;
-    try {
-      res = await fetch(base + path, {
-        method, signal: AbortSignal.timeout(30_000),
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause;
-      throw new RemoteError(`cannot reach the hub at ${base} (${cause?.code ?? (e as Error).message}); see --url`);
-    }
-    const text = await res.text();
-    let json: any;
-    try { json = JSON.parse(text); } catch { json = undefined; }
-    if (!res.ok) throw new RemoteError(`the hub answered ${res.status}${json?.error?.code ? ` ${json.error.code}` : ''}: ${json?.error?.message ?? text.slice(0, 200)}`);
-    return json;
-  };
 }
 
 export function jobLine(j: JobView): string {

@@ -1,6 +1,7 @@
 import { loadConfig, ConfigError } from '@outpost/config';
 import type { HeartbeatRequest, HeartbeatResponse, RegisterResponse, DeviceTokenGrant, ApiErrorBody, DeviceLogLine } from '@outpost/contract/api/hub';
 import type { Logger } from '@outpost/contract';
+import type { DeploymentReport, DesiredArtifact } from '@outpost/contract/artifacts';
 import { readState, writeState, type HubClientState } from './state.js';
 
 export interface HubClientOptions {
@@ -26,6 +27,8 @@ export interface HubClientOptions {
   intervalMs?: number;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   fetch?: typeof fetch;
+  /** The artifact agent (apps/gateway/src/artifacts): its reports ride on every heartbeat, the hub's desired artifacts go to it. */
+  artifacts?: { reports(): DeploymentReport[]; converge(desired: readonly DesiredArtifact[]): Promise<void> };
 }
 
 const LEVELS: readonly DeviceLogLine['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -50,6 +53,7 @@ export class HubClient {
   private beating: Promise<HeartbeatResponse> | undefined;
   private readonly fetch: typeof fetch;
   private logs: DeviceLogLine[] = [];
+  private again = false;
 
   constructor(private readonly opts: HubClientOptions) {
     this.state = readState(opts.stateFile);
@@ -90,6 +94,25 @@ export class HubClient {
     return this.beating;
   }
 
+  /** Beat now to report news (deployment progress); if a beat is in flight, one more follows it. */
+  beatSoon(): void {
+    if (this.stopped) return;
+    if (this.beating) { this.again = true; return; }
+    this.heartbeat().catch((e: unknown) => this.opts.logger?.warn({ err: (e as Error).message }, 'heartbeat failed')).finally(() => {
+      if (this.again) { this.again = false; this.beatSoon(); }
+    });
+  }
+
+  /** A GET on the hub with this device's token, the response as is (artifact downloads with Range). */
+  async getRaw(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    if (!this.state.token || this.state.token.expiresAt <= Date.now()) await this.renewToken();
+    const res = await this.fetch(new URL(path, this.opts.hubUrl), { headers: { ...headers, authorization: `Bearer ${this.state.token!.token}` } });
+    if (res.status !== 401) return res;
+    await res.body?.cancel();
+    await this.renewToken();
+    return this.fetch(new URL(path, this.opts.hubUrl), { headers: { ...headers, authorization: `Bearer ${this.state.token!.token}` } });
+  }
+
   /**
    * A valid device token (renewed through the credential when expired): the uplink sends it as
    * `x-outpost-token` with `x-outpost-gateway: <deviceId>` so its batches land under this device.
@@ -115,7 +138,8 @@ export class HubClient {
     const health = await this.opts.health();
     const logs = this.logs;
     this.logs = [];
-    const body: HeartbeatRequest = { ...health, config: { applied: this.appliedVersion, error: this.lastError }, ...(logs.length ? { logs } : {}) };
+    const reports = this.opts.artifacts?.reports() ?? [];
+    const body: HeartbeatRequest = { ...health, config: { applied: this.appliedVersion, error: this.lastError }, ...(logs.length ? { logs } : {}), ...(reports.length ? { artifacts: reports } : {}) };
     let res: HeartbeatResponse;
     try {
       res = await this.authed<HeartbeatResponse>('POST', '/v1/heartbeat', body);
@@ -134,6 +158,8 @@ export class HubClient {
     if (res.config.version !== this.appliedVersion && res.config.body && res.config.version !== this.state.failed?.version) {
       await this.converge(res.config.version!, res.config.body);
     }
+    // Not awaited: a download or a health check must not hold up heartbeats; the agent reports its progress.
+    if (this.opts.artifacts && res.artifacts) this.opts.artifacts.converge(res.artifacts).catch((e: unknown) => this.opts.logger?.error({ err: (e as Error).message }, 'artifact agent failed'));
     return res;
   }
 

@@ -7,6 +7,11 @@ import { startGateway as defaultStartGateway, type RunningGateway, type StartGat
 import { HubClient, type HubClientOptions } from '../hub-client/client.js';
 import { readState, writeState } from '../hub-client/state.js';
 import { createHealth } from './health.js';
+import { ArtifactAgent } from '../artifacts/agent.js';
+import { gatewayInstallers } from '../artifacts/installers/index.js';
+import type { Installers } from '../artifacts/types.js';
+import { reportHealthy, underSupervisor } from '../ota/child.js';
+import { softwareInstaller } from '../ota/software-installer.js';
 
 export interface HubLinkOptions {
   /**
@@ -69,7 +74,9 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
   const hub = local.hub;
   if (!hub.url) throw new Error('hub link: gateway.hub.url is not set');
   const stateFile = opts.stateFile ?? join(local.dataDir, 'hub-client.json');
-  const health = createHealth(opts.version ?? '0.1.0', Date.now());
+  // Under Outpost's supervisor the slot's bundle version is the version that runs.
+  const version = process.env.OUTPOST_SOFTWARE_VERSION ?? opts.version ?? '0.1.0';
+  const health = createHealth(version, Date.now());
 
   let gw: RunningGateway | undefined;
   let current = linked(local);
@@ -100,7 +107,17 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     return next;
   };
 
+  // Deployed artifacts (pipelines, models, processors, rule sets, configs, software) through one agent.
+  const otaRoot = process.env.OUTPOST_OTA_ROOT;
+  let committed!: () => void;
+  const installers: Installers = {
+    ...gatewayInstallers({ dataDir: local.dataDir, pipelines: () => gw?.pipelines, applyConfig: (body) => apply(body, body ? 'artifact' : null) }),
+    ...(underSupervisor() && otaRoot ? { software: softwareInstaller({ root: otaRoot, running: version, committed: new Promise<void>((r) => { committed = r; }) }) } : {}),
+  };
+  const agent = new ArtifactAgent({ dir: join(local.dataDir, 'artifacts'), get: (p, h) => client!.getRaw(p, h), installers, onChange: () => client?.beatSoon(), logger });
+
   const clientOptions: HubClientOptions = {
+    artifacts: agent,
     hubUrl: hub.url, hardwareId: hub.hardwareId ?? defaultHardwareId(), name: hub.name ?? local.id,
     registrationToken: hub.registrationToken, stateFile, intervalMs: hub.heartbeatIntervalMs, shipLogsAt: hub.shipLogsAt,
     logger, ...(opts.fetch ? { fetch: opts.fetch } : {}),
@@ -144,6 +161,8 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     }
   };
   await startBeating();
+  // Under the supervisor: running and heard by the hub is healthy (a version on trial is committed).
+  void reportHealthy().then(() => committed?.()).then(() => agent.recover()).catch((e: unknown) => logger.error({ err: (e as Error).message }, 'artifact agent recovery failed'));
   const c = client;
   return {
     client: c,

@@ -112,7 +112,7 @@ export class RolloutRepo {
 
   /**
    * Release one batch: each device's desired version becomes the deployment's, remembering the
-   * version it had from earlier deployments of the same artifact (what a rollback returns to).
+   * version it runs from earlier deployments of the same artifact (what a rollback returns to).
    */
   async release(r: Rollout, batch: number, at: number): Promise<number> {
     try {
@@ -121,11 +121,12 @@ export class RolloutRepo {
         const prev = new Map<string, { v: string | null; at: number }>();
         for (const part of chunks(rows.map((x) => x.device_id))) {
           const earlier = await trx.selectFrom('rollout_devices as d').innerJoin('rollouts as r', 'r.id', 'd.rollout_id')
-            .select(['d.device_id', 'd.desired_version', 'd.released_at']).where('r.org_id', '=', r.orgId).where('r.artifact_kind', '=', r.artifactKind)
+            .select(['d.device_id', 'd.desired_version', 'd.previous_version', 'd.state', 'd.released_at']).where('r.org_id', '=', r.orgId).where('r.artifact_kind', '=', r.artifactKind)
             .where('r.artifact_name', '=', r.artifactName).where('d.device_id', 'in', part).where('d.released_at', 'is not', null).where('d.rollout_id', '!=', r.id).execute();
           for (const e of earlier) {
             const cur = prev.get(e.device_id);
-            if (!cur || e.released_at! > cur.at) prev.set(e.device_id, { v: e.desired_version, at: e.released_at! });
+            // A device that failed an earlier version went back to that deployment's previous one.
+            if (!cur || e.released_at! > cur.at) prev.set(e.device_id, { v: e.state === 'failed' ? e.previous_version : e.desired_version, at: e.released_at! });
           }
         }
         for (const x of rows) {

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HubClient } from '../hub-client/client.js';
+import { ArtifactAgent } from './agent.js';
+import { fileDropInstaller } from './installers/file-drop.js';
+import type { Installers } from './types.js';
+
+/**
+ * A lightweight gateway for fleet tests and the rollout benchmark: the real hub client and
+ * artifact agent with file-drop installers, without connectors or a local store. `failHealth`
+ * makes its health check fail for chosen versions (a device "made to fail").
+ */
+export interface LightGateway {
+  readonly index: number;
+  readonly client: HubClient;
+  readonly agent: ArtifactAgent;
+  readonly dir: string;
+  failHealth: Set<string>;
+  /** The content of the active file of an artifact name (undefined: none installed). */
+  active(kind: string, name: string): string | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function lightGateway(o: { hubUrl: string; registrationToken: string; dir: string; index: number; kinds?: readonly string[] }): LightGateway {
+  const failHealth = new Set<string>();
+  const kinds = o.kinds ?? ['rule', 'model', 'processor', 'pipeline', 'config', 'software'];
+  const installers: Installers = Object.fromEntries(kinds.map((k) => [k, fileDropInstaller({
+    dir: join(o.dir, 'active', k),
+    async health(a) { if (failHealth.has(`${a.kind}/${a.name}@${a.version}`)) throw new Error(`health check failed: ${a.name}@${a.version} does not work on device ${o.index}`); },
+  })]));
+  let client!: HubClient;
+  const agent = new ArtifactAgent({ dir: join(o.dir, 'artifacts'), get: (p, h) => client.getRaw(p, h), installers, onChange: () => client.beatSoon() });
+  const make = () => new HubClient({
+    hubUrl: o.hubUrl, hardwareId: `light-${o.index}`, registrationToken: o.registrationToken, stateFile: join(o.dir, 'hub-client.json'),
+    health: () => ({ status: 'online', versions: { gateway: '2.1.0' } }), applyConfig: async () => undefined, artifacts: agent, intervalMs: 1000,
+  });
+  client = make();
+  const g: LightGateway = {
+    index: o.index, get client() { return client; }, agent, dir: o.dir, failHealth,
+    active(kind, name) { try { return readFileSync(join(o.dir, 'active', kind, name), 'utf8'); } catch { return undefined; } },
+    async start() { client = make(); await agent.recover(); await client.start(); },
+    async stop() { await client.stop(); },
+  };
+  return g;
+}
