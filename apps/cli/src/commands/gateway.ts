@@ -7,6 +7,7 @@ import { loadStartGateway, loadStartHubLink } from '../services.js';
 import { gatewayQueryCommand } from './gateway-query.js';
 import { gatewayUplinkStatusCommand } from './gateway-uplink-status.js';
 import { gatewayAlertsCommand } from './gateway-alerts.js';
+import { gatewaySuperviseCommand } from './gateway-supervise.js';
 
 export const gatewayCommand: CliCommand = {
   name: 'gateway',
@@ -16,6 +17,7 @@ export const gatewayCommand: CliCommand = {
       .addCommand(gatewayQueryCommand(io))
       .addCommand(gatewayUplinkStatusCommand(io))
       .addCommand(gatewayAlertsCommand(io))
+      .addCommand(gatewaySuperviseCommand(io))
       .action(async (flags: ConfigFlags) => {
         const config = loadCliConfig(flags, io);
         if (config.gateway.hub.url) {
