@@ -1,7 +1,9 @@
 import type { Point } from '@outpost/contract';
 import type { HubPoint } from '@outpost/storage/hub/index';
 
-export type StoredPointsListener = (orgId: string, points: readonly Point[]) => void;
+/** Where uplinked points came from: their `device`/`metric` are the gateway's own names (stored as `<device>/<metric>` under the gateway). */
+export interface PointOrigin { gateway: string }
+export type StoredPointsListener = (orgId: string, points: readonly Point[], origin?: PointOrigin) => void;
 
 /**
  * Points the hub has just committed, per organisation, for in-process consumers (cloud alert
@@ -17,10 +19,10 @@ export class PointFeed {
     return () => { this.listeners.delete(fn); };
   }
 
-  emit(orgId: string, points: readonly Point[]): void {
+  emit(orgId: string, points: readonly Point[], origin?: PointOrigin): void {
     if (points.length === 0) return;
     for (const fn of this.listeners) {
-      try { fn(orgId, points); } catch (e) { this.log.error({ err: e, orgId }, 'a stored-points listener failed'); }
+      try { fn(orgId, points, origin); } catch (e) { this.log.error({ err: e, orgId }, 'a stored-points listener failed'); }
     }
   }
 

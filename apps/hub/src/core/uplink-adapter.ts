@@ -27,7 +27,7 @@ export class DeviceGatewayAuthenticator implements GatewayAuthenticator {
 }
 
 /** A gateway's local device and metric become the hub metric `<device>/<metric>` under the gateway's device id. */
-export function toHubPoints(b: UplinkBatchRecord): HubPoint[] {
+export function toHubPoints(b: Pick<UplinkBatchRecord, 'gateway' | 'points'>): HubPoint[] {
   return b.points.map((p) => {
     const v = p.value;
     const base = { deviceId: b.gateway, metric: `${p.device}/${p.metric}`, ts: p.ts, unit: p.unit ?? null };
@@ -52,7 +52,7 @@ export class HubUplinkStore implements UplinkStore {
       orgId: b.tenant, gateway: b.gateway, stream: b.stream, seq: b.seq, sha256: b.sha256, receivedAt: b.receivedAt, points: toHubPoints(b), items, alerts,
     });
     // Cloud rules see the gateway's points as the gateway does (its local device and metric names).
-    if (result === 'stored' && this.ctx.services.stored.active) this.ctx.services.stored.emit(b.tenant, b.points);
+    if (result === 'stored' && this.ctx.services.stored.active) this.ctx.services.stored.emit(b.tenant, b.points, { gateway: b.gateway });
     return result;
   }
 

@@ -4,6 +4,8 @@ import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
 import { errorResponses, orgOf } from '../../core/route-kit.js';
 import { hubModelRunner } from '../training/model-runner.js';
+import { toHubPoints } from '../../core/uplink-adapter.js';
+import { pointOf } from '../../core/point-feed.js';
 import { hubProcessorsOf } from '../processors/service.js';
 import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
 import { HUB_TEST_MAX_POINTS, replayPoints } from './replay.js';
@@ -24,7 +26,8 @@ export function createPipelinesModule(limits: LiveLimits = DEFAULT_LIVE_LIMITS):
       const processors = await hubProcessorsOf(ctx);
       const live = new HubLivePipelines({ store, now: ctx.now, logger: app.log, scriptRunner: (orgId) => processors.scriptRunner(orgId), modelRunner: (orgId) => hubModelRunner(store, orgId), limits });
       await live.start();
-      const unsubscribe = ctx.services.stored.on((orgId, points) => live.accept(orgId, points));
+      // Pipelines see uplinked points as the hub stores them (what a replay test reads), not under the gateway's names.
+      const unsubscribe = ctx.services.stored.on((orgId, points, origin) => live.accept(orgId, origin ? asStored(points, origin.gateway) : points));
       app.decorate('pipelines', live);
       // Stop taking points, process what is queued and emit open windows while the store is still open.
       app.addHook('preClose', async () => {
@@ -53,6 +56,11 @@ export function createPipelinesModule(limits: LiveLimits = DEFAULT_LIVE_LIMITS):
 }
 
 export const pipelinesModule: HubModule = createPipelinesModule();
+
+/** A gateway's points as the hub stores them (device = the gateway, metric = `<device>/<metric>`) and a replay reads them. */
+function asStored(points: readonly Point[], gateway: string): Point[] {
+  return toHubPoints({ gateway, points: points as Point[] }).map(pointOf);
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

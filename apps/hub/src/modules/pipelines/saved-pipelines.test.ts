@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { encodeBatch, encodePointSet, UPLINK_HEADERS, UPLINK_PATHS } from '@outpost/contract/wire/index';
 import { waitFor } from '@outpost/testing';
 import { assertError, hubFixture, T0, type Adapter, type Fixture } from '../../testkit/fixture.js';
 
@@ -127,3 +129,35 @@ for (const adapter of ['sqlite', 'postgres'] as Adapter[]) {
     assert.equal(replay.json.diff.outputs.find((o: any) => o.nodeId === 'pts').countB, 12, 'derive keeps the flow point and adds flow_rate');
   });
 }
+
+test('hub pipelines: uplinked gateway points run live in the form the hub stores them, so a replay of the stored series gives the same outputs', async (t) => {
+  const f = await hubFixture(t, 'sqlite');
+  assert.ok(f);
+  const { token } = await f.setup();
+  const reg = await f.call('POST', '/v1/registration-tokens', { token, body: {} });
+  const gw = (await f.call('POST', '/v1/register', { body: { token: reg.json.token, hardwareId: 'gw-hw' } })).json as { deviceId: string; deviceToken: { token: string } };
+  const doc = {
+    schemaVersion: 1, id: 'gwline',
+    nodes: [node('in', 'input', { metrics: ['press-1/temp'] }), node('f', 'transform', { ops: [{ op: 'derive', metric: 'temp_f', expression: 'value * 1.8 + 32' }] }), node('pts', 'store', { table: 'points' })],
+    edges: [{ from: 'in', to: 'f' }, { from: 'f', to: 'pts' }],
+  };
+  assert.equal((await f.call('POST', '/v1/pipelines', { token, body: { pipeline: doc, activate: true } })).status, 201);
+  const points = [{ device: 'press-1', metric: 'temp', ts: T0, value: 10 }, { device: 'press-1', metric: 'temp', ts: T0 + 1000, value: 20 }, { device: 'press-2', metric: 'temp', ts: T0, value: 99 }];
+  const body = Buffer.from(encodeBatch({ gateway: gw.deviceId, stream: 's1', seq: 1, createdMs: T0, items: [{ id: 1, class: 'normal', kind: 'points', createdMs: T0, body: encodePointSet(points) }] }));
+  const headers = {
+    'content-type': 'application/x-protobuf', [UPLINK_HEADERS.gateway]: gw.deviceId, [UPLINK_HEADERS.token]: gw.deviceToken.token,
+    [UPLINK_HEADERS.stream]: 's1', [UPLINK_HEADERS.seq]: '1', [UPLINK_HEADERS.sha256]: createHash('sha256').update(body).digest('hex'),
+  };
+  const up = await f.app.inject({ method: 'POST', url: UPLINK_PATHS.batches, payload: body, headers });
+  assert.equal(up.statusCode, 200, up.body);
+  assert.equal(up.json().result, 'stored');
+  await f.app.pipelines.idle();
+  const live = (await f.call('GET', `/v1/points?device=${gw.deviceId}&metric=temp_f&from=${T0}&to=${T0 + 60_000}`, { token })).json.items.map((p: any) => p.value);
+  assert.deepEqual(live, [50, 68], 'only press-1 matched; derived points are stored under the gateway');
+  const replay = await f.call('POST', '/v1/pipelines/test', { token, body: { pipeline: doc, replay: { device: gw.deviceId, metric: 'press-1/temp', from: T0, to: T0 + 60_000 } } });
+  assert.deepEqual(replay.json.result.outputs.pts.items.filter((p: any) => p.metric === 'temp_f').map((p: any) => p.value), live);
+  const again = await f.app.inject({ method: 'POST', url: UPLINK_PATHS.batches, payload: body, headers });
+  assert.equal(again.json().result, 'duplicate');
+  await f.app.pipelines.idle();
+  assert.equal((await f.call('GET', '/v1/pipelines', { token })).json.pipelines[0].running.points, 3, 'a re-sent batch is not fed again');
+});
