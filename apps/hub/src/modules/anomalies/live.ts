@@ -11,12 +11,17 @@ import { AnomalyRepo, type AnomalyScore } from './repo.js';
 export const LIVE_STORE_MIN = 0.2;
 /** Detector streams (model × device × metric) one hub process keeps; new streams past it are not scored. */
 export const MAX_LIVE_STREAMS = 100_000;
+/** Detector state one hub process keeps (novelty needs ≈ 180 KiB per stream); past it new streams are not scored. */
+export const MAX_LIVE_BYTES = 256 * 1024 * 1024;
 /** Points waiting to be scored; past it the oldest batches are dropped (and counted). */
-const MAX_QUEUED_POINTS = 200_000;
+export const MAX_QUEUED_POINTS = 200_000;
 /** A device's type is looked up again after this long (a device can change type). */
 const DEVICE_TYPE_TTL_MS = 60_000;
 /** Rules are read again after this long, so a deploy through another hub process takes effect here too. */
 const RULES_TTL_MS = 10_000;
+
+/** Bounds of one hub process's live scoring (defaults above; tests lower them). */
+export interface LiveLimits { maxStreams: number; maxBytes: number; maxQueued: number }
 
 export interface LiveTarget { kind: 'device' | 'device_type'; id: string }
 interface Rule { model: string; version: number; target: LiveTarget; metrics: Set<string> }
@@ -55,12 +60,18 @@ export class LiveScorer {
   private readonly queue: Array<{ orgId: string; points: readonly Point[] }> = [];
   private queued = 0;
   private running: Promise<void> | null = null;
+  /** Detector state in bytes, summed when the rules are re-read (every 10 s); states grow as they fill. */
+  private stateBytes = 0;
   private readonly models: ModelRepo;
   private readonly scores: AnomalyRepo;
   /** Counters for logs and tests. */
-  readonly stats = { scored: 0, stored: 0, droppedPoints: 0, refusedStreams: 0 };
+  readonly stats = { scored: 0, stored: 0, droppedPoints: 0, unscoredPoints: 0 };
 
-  constructor(private readonly db: MlDb, private readonly store: HubStore, private readonly now: () => number, private readonly log: { warn(o: object, m: string): void; error(o: object, m: string): void }) {
+  private readonly limits: LiveLimits;
+
+  constructor(private readonly db: MlDb, private readonly store: HubStore, private readonly now: () => number, private readonly log: { warn(o: object, m: string): void; error(o: object, m: string): void },
+    limits: Partial<LiveLimits> = {}) {
+    this.limits = { maxStreams: MAX_LIVE_STREAMS, maxBytes: MAX_LIVE_BYTES, maxQueued: MAX_QUEUED_POINTS, ...limits };
     this.models = new ModelRepo(db);
     this.scores = new AnomalyRepo(db);
     scorers.set(db, this);
@@ -78,7 +89,7 @@ export class LiveScorer {
   private enqueue(orgId: string, points: readonly Point[]): void {
     this.queue.push({ orgId, points });
     this.queued += points.length;
-    while (this.queued > MAX_QUEUED_POINTS && this.queue.length > 1) {
+    while (this.queued > this.limits.maxQueued && this.queue.length > 1) {
       const dropped = this.queue.shift()!;
       this.queued -= dropped.points.length;
       this.stats.droppedPoints += dropped.points.length;
@@ -129,6 +140,8 @@ export class LiveScorer {
       const model = key.slice(0, key.indexOf('\u0000', orgId.length + 1) + 1);
       if (!live.has(model)) this.detectors.delete(key);
     }
+    this.stateBytes = 0;
+    for (const d of this.detectors.values()) this.stateBytes += d.stateBytes();
     for (const key of this.artifacts.keys()) if (key.startsWith(`${orgId}\u0000`) && !live.has(`${key}\u0000`)) this.artifacts.delete(key);
   }
 
@@ -146,8 +159,8 @@ export class LiveScorer {
     const key = `${orgId}\u0000${r.model}@${r.version}\u0000${p.device}\u0000${p.metric}`;
     let d = this.detectors.get(key);
     if (d) return d;
-    if (this.detectors.size >= MAX_LIVE_STREAMS) {
-      if (this.stats.refusedStreams++ === 0) this.log.warn({ max: MAX_LIVE_STREAMS }, 'live anomaly scoring: stream limit reached; new streams are not scored');
+    if (this.detectors.size >= this.limits.maxStreams || this.stateBytes >= this.limits.maxBytes) {
+      if (this.stats.unscoredPoints++ === 0) this.log.warn({ ...this.limits, streams: this.detectors.size, bytes: this.stateBytes }, 'live anomaly scoring: stream or memory limit reached; new streams are not scored');
       return null;
     }
     const akey = `${orgId}\u0000${r.model}@${r.version}`;
