@@ -62,6 +62,7 @@ for (const adapter of ['sqlite', 'postgres'] as Adapter[]) {
     assert.deepEqual(one.json.doc, line(60));
     assert.equal(one.json.hash, v1.json.hash);
     assert.equal((await f.call('GET', '/v1/pipelines/line', { token })).json.version, 2);
+    assertError(await f.call('GET', '/v1/pipelines/nope', { token }), 404, 'ERR_PIPELINE_VERSION');
     assertError(await f.call('GET', '/v1/pipelines/line/versions/9', { token }), 404, 'ERR_PIPELINE_VERSION');
     assertError(await f.call('GET', '/v1/pipelines/nope/versions', { token }), 404, 'ERR_PIPELINE_VERSION');
     const list = await f.call('GET', '/v1/pipelines', { token });

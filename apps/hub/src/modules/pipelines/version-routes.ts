@@ -79,8 +79,9 @@ export function registerVersionRoutes(app: FastifyInstance, ctx: HubContext, liv
 
   app.get('/v1/pipelines/:id', { preValidation: requires('read'), schema: { tags, summary: 'The latest version of a pipeline, with its document.', params: IdParams, response: errorResponses(404) } }, async (req) => {
     const { id } = req.params as Static<typeof IdParams>;
-    const all = await store.pipelines.versions(orgOf(req), id);
-    return all.at(-1);
+    const latest = await store.pipelines.latest(orgOf(req), id);
+    if (!latest) throw new OutpostError('ERR_PIPELINE_VERSION', `pipeline '${id}' not found`, { pipelineId: id });
+    return latest;
   });
 
   app.get('/v1/pipelines/:id/versions', { preValidation: requires('read'), schema: { tags, summary: 'Every version of a pipeline, oldest first, with documents and the activation history.', params: IdParams, response: errorResponses(404) } }, async (req) => {
