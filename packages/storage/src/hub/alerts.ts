@@ -118,7 +118,14 @@ export class AlertRepo {
   }
 
   async saveCloud(orgId: string, id: string, s: AlertSnapshot, at: number): Promise<void> {
-    await this.db.transaction().execute((trx) => this.upsert(trx as unknown as Kysely<HubTables>, orgId, id, 'cloud', null, s, at));
+    await this.saveCloudMany(orgId, [{ id, snap: s, at }]);
+  }
+
+  /** Several cloud alert changes, in order, in one transaction. */
+  async saveCloudMany(orgId: string, changes: ReadonlyArray<{ id: string; snap: AlertSnapshot; at: number }>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const c of changes) await this.upsert(trx as unknown as Kysely<HubTables>, orgId, c.id, 'cloud', null, c.snap, c.at);
+    });
   }
 
   async get(orgId: string, id: string): Promise<HubAlert | undefined> {

@@ -59,3 +59,21 @@ test('a rule set stored by another hub process is picked up within the recheck i
   cloud.onPoints('org-a', hotPoint(T0 + 11_000));
   await waitFor(async () => { await cloud.flushed(); return (await store.alerts.list('org-a', { state: 'open' })).length === 1; }, { what: 'the alert after the recheck' });
 });
+
+test('an alert storm is written completely and in order, in batches', async (t) => {
+  const tmp = tempDir('outpost-cloud-alerts-');
+  t.after(tmp.cleanup);
+  const store = await HubStore.open({ kind: 'sqlite', path: `${tmp.dir}/hub.db` });
+  t.after(() => store.close());
+  await store.tenancy.createOrg(null, 'org-a', 'Acme', T0);
+  await store.alerts.putRules({ orgId: 'org-a', id: 'user:u' }, [{ ...hot, actions: [] }], T0);
+  const cloud = new CloudAlerts(store, () => T0, silentLogger);
+  t.after(() => cloud.stop());
+  // 1,000 devices raise and clear in one burst: 2,000 lifecycle changes.
+  const burst = Array.from({ length: 1000 }, (_, i) => [{ device: `p${i}`, metric: 'temp', ts: T0, value: 95 }, { device: `p${i}`, metric: 'temp', ts: T0 + 1, value: 70 }]).flat();
+  cloud.onPoints('org-a', burst);
+  await waitFor(async () => { await cloud.flushed(); return (await store.alerts.list('org-a', { limit: 10_000 })).length === 1000; }, { what: '1,000 alerts stored' });
+  await cloud.flushed();
+  const all = await store.alerts.list('org-a', { limit: 10_000 });
+  assert.ok(all.every((a) => a.state === 'cleared' && a.clearedAt === T0), 'each alert ends cleared: its raise was written before its clear');
+});

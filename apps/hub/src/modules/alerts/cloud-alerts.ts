@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, Point } from '@outpost/contract';
 import { AlertEngine, MemoryAlertStore, type AlertChange, type AlertRecord, type DeliveryEntry } from '@outpost/alerts';
 import type { Actor, AlertSnapshot, HubAlert, HubStore } from '@outpost/storage/hub/index';
+import { CloudAlertWriter } from './cloud-writer.js';
 
 /** How often time-driven checks (missing data, for-durations, dwell) run on the hub. */
 const TICK_MS = 1000;
@@ -30,10 +31,12 @@ const snapshotOf = (a: AlertRecord): AlertSnapshot => ({
 export class CloudAlerts {
   private readonly engines = new Map<string, Promise<OrgEngine | undefined>>();
   private readonly checkedAt = new Map<string, number>();
-  private writes: Promise<void> = Promise.resolve();
+  private readonly writer: CloudAlertWriter;
   private stopped = false;
 
-  constructor(private readonly store: HubStore, private readonly now: () => number, private readonly log: Logger) {}
+  constructor(private readonly store: HubStore, private readonly now: () => number, private readonly log: Logger) {
+    this.writer = new CloudAlertWriter(store, log);
+  }
 
   /** Evaluate points an organisation's ingest just committed. */
   onPoints(orgId: string, points: readonly Point[]): void {
@@ -70,7 +73,7 @@ export class CloudAlerts {
   }
 
   /** Resolves once every change and delivery so far is in the store. */
-  flushed(): Promise<void> { return this.writes; }
+  flushed(): Promise<void> { return this.writer.flushed(); }
 
   /**
    * Acknowledge or clear from the API. A cloud alert open in a running engine changes there (so
@@ -129,19 +132,13 @@ export class CloudAlerts {
       let id = org.ids.get(c.alert.id);
       if (id === undefined) { id = `cloud-${randomUUID()}`; org.ids.set(c.alert.id, id); }
       if (org.ids.size > 10_000) for (const k of org.ids.keys()) if (!org.engine.store.get(k) && k !== c.alert.id) org.ids.delete(k);
-      const hubId = id;
-      this.enqueue(() => this.store.alerts.saveCloud(orgId, hubId, snapshotOf(c.alert), c.at), 'saving a cloud alert change failed');
+      this.writer.alert(orgId, id, snapshotOf(c.alert), c.at);
     }
   }
 
   private recordDelivery(orgId: string, org: OrgEngine, d: DeliveryEntry): void {
     const alertId = org.ids.get(d.alertId) ?? `cloud-engine-${d.alertId}`;
-    this.enqueue(() => this.store.alerts.recordDeliveries(orgId, [{ alertId, rule: d.rule, action: d.action, target: d.target, attempt: d.attempt, outcome: d.outcome, status: d.status ?? null, detail: d.detail ?? null, at: d.at }]), 'writing the alert delivery log failed');
-  }
-
-  /** Writes run one after another, in the order the engine produced them. */
-  private enqueue(write: () => Promise<void>, what: string): void {
-    this.writes = this.writes.then(write).catch((err: unknown) => this.log.error({ err }, what));
+    this.writer.delivery(orgId, { alertId, rule: d.rule, action: d.action, target: d.target, attempt: d.attempt, outcome: d.outcome, status: d.status ?? null, detail: d.detail ?? null, at: d.at });
   }
 }
 
