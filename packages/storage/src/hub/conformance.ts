@@ -4,6 +4,7 @@ import { isOutpostError, type ErrorCode } from '@outpost/contract';
 import { HubStore } from './store.js';
 import type { HubDbOptions } from './open.js';
 import type { Actor } from './audit.js';
+import { rolloutConformance } from './conformance-rollouts.js';
 
 const T0 = 1_700_000_000_000;
 const INJECTIONS = [`' OR '1'='1`, `x'; DROP TABLE devices; --`, `\\`, `" OR 1=1 --`, `') OR ('a'='a`];
@@ -283,4 +284,5 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal(await s.pipelineOutputs.trim(T0 + 1, 1000), 0);
     assert.equal((await s.pipelineOutputs.list('org-a', { limit: 10 })).length, 1);
   });
+  await rolloutConformance((name, fn) => withStore(name, async (st) => { const { a, b } = await twoOrgs(st); await fn(st, a, b); }));
 }
