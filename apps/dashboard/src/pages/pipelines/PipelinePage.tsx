@@ -31,7 +31,7 @@ export function NewPipelinePage() {
 export function PipelinePage() {
   const { id = '' } = useParams();
   const base = `/pipelines/${encodeURIComponent(id)}`;
-  const versions = useGet<VersionsResponse>(`${base}/versions`);
+  const versions = useGet<VersionsResponse>(`/v1${base}/versions`);
   return (
     <section>
       <h1>Pipeline {id}</h1>

@@ -64,7 +64,8 @@ function Canvas({ initial, isNew, onSaved }: BuilderProps) {
     if (!def) return;
     const id = freshId(kind, new Set(nodes.map((n) => n.id)));
     const node: DocNode = { id, kind, typeVersion: def.typeVersion, config: {} };
-    setNodes((ns) => [...ns, { id, type: 'op', position: position ?? { x: 40 + ns.length * 30, y: 40 + ns.length * 30 }, data: { node } }]);
+    // The new node is the selected one, so its form opens at once.
+    setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), { id, type: 'op', selected: true, position: position ?? { x: 40 + ns.length * 30, y: 40 + ns.length * 30 }, data: { node } }]);
     setSelected(id);
   };
 
@@ -125,8 +126,10 @@ function Canvas({ initial, isNew, onSaved }: BuilderProps) {
           <Palette onAdd={(k) => addNode(k)} disabled={!canChange} />
           <div className="canvas" ref={wrapper} onDrop={onDrop} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} data-testid="canvas">
             <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
-              onConnect={onConnect} onSelectionChange={({ nodes: s }) => setSelected(s[0]?.id ?? null)} fitView deleteKeyCode={['Delete', 'Backspace']}
-              nodesConnectable={canChange} nodesDraggable>
+              onConnect={onConnect} onSelectionChange={({ nodes: s }) => setSelected(s[0]?.id ?? null)} deleteKeyCode={['Delete', 'Backspace']}
+              nodesConnectable={canChange} nodesDraggable
+              // A new, empty canvas keeps the 1:1 viewport, so nodes land where they are dropped.
+              fitView={start.nodes.length > 0} fitViewOptions={{ maxZoom: 1 }}>
               <Background /><Controls />
             </ReactFlow>
           </div>
