@@ -77,6 +77,7 @@ export const ERRORS = {
   ERR_MODEL_TEST_FAILED: { kind: 'user', status: 422, doc: 'The test inference on a generated input failed when a model was uploaded; nothing was stored.' },
   ERR_MODEL_NOT_EXECUTABLE: { kind: 'user', status: 409, doc: 'The model version is stored only (TensorFlow, TFLite, PyTorch, scikit-learn pickle); convert it to ONNX to run it.' },
   ERR_MODEL_TOO_LARGE: { kind: 'user', status: 413, doc: 'A model does not fit: larger than the model cache memory budget, the upload limit, or a device\'s free storage or memory.' },
+  ERR_MODEL_INCOMPATIBLE: { kind: 'user', status: 409, doc: 'A model deployment was refused before anything was sent: target devices lack the free storage, memory, ONNX runtime or CPU architecture the model needs (details list each device and reason).' },
   ERR_INFERENCE_INPUT: { kind: 'user', status: 400, doc: 'Inference input has the wrong shape, type or input names for the model\'s input schema.' },
   ERR_INFERENCE_BATCH_TOO_LARGE: { kind: 'user', status: 413, doc: 'An inference batch has more inputs than the configured maximum; split it or use smaller batches.' },
   ERR_INFERENCE_FAILED: { kind: 'user', status: 422, doc: 'The model runtime raised an error while running valid-looking input (e.g. an operator failed on these values).' },

@@ -1,6 +1,7 @@
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfsSync } from 'node:fs';
-import type { HeartbeatRequest, SystemMetrics } from '@outpost/contract/api/hub';
+import { createRequire } from 'node:module';
+import type { HeartbeatRequest, ModelUsage, SystemMetrics } from '@outpost/contract/api/hub';
 import { heartbeatBuffer } from '@outpost/uplink';
 import type { GatewayStatus } from '../gateway.js';
 
@@ -11,12 +12,27 @@ export function systemMetrics(dataDir: string): SystemMetrics {
   const m: SystemMetrics = {
     cpu: round(loadavg()[0]! / Math.max(1, cpus().length)),
     memory: round(1 - freemem() / totalmem()),
+    memFreeBytes: freemem(),
   };
   try {
     const s = statfsSync(dataDir);
     m.disk = round(1 - s.bavail / s.blocks);
+    m.diskFreeBytes = s.bavail * s.bsize;
   } catch { /* the data folder may not exist yet: no disk figure */ }
   return m;
+}
+
+/** The onnxruntime-node version installed here (without loading its native library), for model deployment checks. */
+function onnxRuntimeVersion(): string | undefined {
+  try {
+    return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version?: string }).version;
+  } catch { return undefined; }
+}
+
+/** Runtime facts the hub checks before it sends a model: CPU architecture, OS and the ONNX runtime. */
+export function runtimeVersions(): Record<string, string> {
+  const ort = onnxRuntimeVersion();
+  return { arch: process.arch, platform: process.platform, ...(ort ? { onnxruntime: ort } : {}) };
 }
 
 /**
@@ -27,9 +43,10 @@ export function systemMetrics(dataDir: string): SystemMetrics {
 export function createHealth(version: string, startedAt: number, now: () => number = Date.now) {
   let lastAccepted = -1;
   let lastTelemetryAt: number | null = null;
+  const runtime = runtimeVersions();
   return (status: GatewayStatus | undefined, dataDir: string): Health => {
     const t = now();
-    const base: Health = { status: 'degraded', uptimeS: Math.round((t - startedAt) / 1000), versions: { gateway: version, node: process.versions.node }, system: systemMetrics(dataDir) };
+    const base: Health = { status: 'degraded', uptimeS: Math.round((t - startedAt) / 1000), versions: { gateway: version, node: process.versions.node, ...runtime }, system: systemMetrics(dataDir) };
     if (!status) return { ...base, services: { gateway: 'stopped' }, lastTelemetryAt };
     if (status.ingest.accepted > lastAccepted) {
       if (lastAccepted >= 0) lastTelemetryAt = t;
@@ -48,6 +65,15 @@ export function createHealth(version: string, startedAt: number, now: () => numb
       ...(status.uplink ? { buffer: heartbeatBuffer(status.uplink) } : {}),
     };
   };
+}
+
+/**
+ * Model usage measured by the pipelines' model nodes since the last heartbeat (drained: a failed
+ * heartbeat loses that period's figures, which are monitoring, not data).
+ */
+export function modelHeartbeat(pipelines: { models: { usage(): ModelUsage[] } } | undefined): { models?: ModelUsage[] } {
+  const models = pipelines?.models.usage() ?? [];
+  return models.length ? { models } : {};
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -6,8 +6,7 @@ import type { GatewayConfig } from '@outpost/config';
 import { startGateway as defaultStartGateway, type RunningGateway, type StartGatewayOptions } from '../gateway.js';
 import { HubClient, type HubClientOptions } from '../hub-client/client.js';
 import { readState, writeState } from '../hub-client/state.js';
-import { createHealth } from './health.js';
-import { processorHeartbeat } from '../processors/installed.js';
+import { createHealth, modelHeartbeat } from './health.js';
 import { ArtifactAgent } from '../artifacts/agent.js';
 import { gatewayInstallers } from '../artifacts/installers/index.js';
 import type { Installers } from '../artifacts/types.js';
@@ -122,7 +121,7 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     hubUrl: hub.url, hardwareId: hub.hardwareId ?? defaultHardwareId(), name: hub.name ?? local.id,
     registrationToken: hub.registrationToken, stateFile, intervalMs: hub.heartbeatIntervalMs, shipLogsAt: hub.shipLogsAt,
     logger, ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    health: () => ({ ...health(gw?.status(), current.dataDir), ...processorHeartbeat(gw?.pipelines) }),
+    health: () => ({ ...health(gw?.status(), current.dataDir), ...modelHeartbeat(gw?.pipelines) }),
     applyConfig: apply,
   };
   client = new HubClient(clientOptions);

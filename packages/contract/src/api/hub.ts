@@ -19,7 +19,11 @@ export interface RegisterResponse {
 
 export type DeviceHealth = 'online' | 'degraded' | 'offline';
 
-export interface SystemMetrics { cpu?: number; memory?: number; disk?: number; temperature?: number; netRxBytes?: number; netTxBytes?: number }
+export interface SystemMetrics {
+  cpu?: number; memory?: number; disk?: number; temperature?: number; netRxBytes?: number; netTxBytes?: number;
+  /** Free bytes on the data folder's file system and of memory (model deployment compatibility checks). */
+  diskFreeBytes?: number; memFreeBytes?: number;
+}
 export interface BufferStatus { pendingBatches?: number; pendingBytes?: number; oldestPendingMs?: number | null; [k: string]: unknown }
 export interface DeviceLogLine { at: number; level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; msg: string }
 

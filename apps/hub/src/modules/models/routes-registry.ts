@@ -7,7 +7,8 @@ import { actorOf, errorResponses, orgOf, range } from '../../core/route-kit.js';
 import type { ModelsRuntime } from './runtime.js';
 import { prepareUpload, referenceOf, rowWidth } from './upload.js';
 import { usageCsv } from './usage.js';
-import { DeprecateBody, GroundTruthBody, MonitoringQuery, NameParams, PatchBody, TagBody, TagParams, UploadQuery, VersionParams } from './schemas.js';
+import { deployVersion, type ModelDeployBody } from './deploy.js';
+import { DeployBody, DeprecateBody, GroundTruthBody, MonitoringQuery, NameParams, PatchBody, TagBody, TagParams, UploadQuery, VersionParams } from './schemas.js';
 
 const tags = ['models'];
 type VP = Static<typeof VersionParams>;
@@ -93,6 +94,15 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
     const v = await registry.deprecate(actor, p.name, p.version, (req.body as Static<typeof DeprecateBody>).reason, ctx.now());
     inference.forget(actor.orgId, p.name);
     return v;
+  });
+
+  app.post('/v1/registry/models/:name/versions/:version/deploy', { preValidation: requires('write'), schema: { tags, summary: 'Deploy a version to gateways through artifacts and deployments (strategy immediate, canary, rolling or ab with versionB), after checking every target device: free storage, memory, ONNX runtime, architecture (ERR_MODEL_INCOMPATIBLE, nothing sent).', params: VersionParams, body: DeployBody, response: errorResponses(404, 409) } }, async (req, reply) => {
+    const p = req.params as VP;
+    const b = req.body as ModelDeployBody;
+    const actor = actorOf(req);
+    const v = await registry.get(actor.orgId, p.name, p.version);
+    const versionB = b.strategy?.kind === 'ab' ? await registry.get(actor.orgId, p.name, Number(b.strategy.versionB)) : null;
+    return reply.status(201).send(await deployVersion(rt.deploy, actor, v, b, versionB, ctx.now()));
   });
 
   app.get('/v1/registry/models/:name/monitoring', { preValidation: requires('read'), schema: { tags, summary: 'Per version and day: inference count, error rate, latency p50/p95/p99, input drift (PSI, KL), accuracy on ground truth; hub and gateways. format=csv exports it.', params: NameParams, querystring: MonitoringQuery, response: errorResponses(404) } }, async (req, reply) => {

@@ -1,5 +1,8 @@
 import type { SessionOptions } from '@outpost/ml';
 import type { HubContext } from '../types.js';
+import { ArtifactSigner } from '../artifacts/signing-key.js';
+import { DeploymentController } from '../deployments/controller.js';
+import type { ModelDeployDeps } from './deploy.js';
 import { ensureModelTables, modelsDb, type ModelsDb } from './db.js';
 import { GroundTruth } from './ground-truth.js';
 import { InferenceService } from './inference.js';
@@ -16,6 +19,7 @@ export interface ModelsRuntime {
   inference: InferenceService;
   jobs: InferenceJobs;
   session: SessionOptions;
+  deploy: ModelDeployDeps;
 }
 
 export async function createModelsRuntime(ctx: HubContext): Promise<ModelsRuntime> {
@@ -28,5 +32,8 @@ export async function createModelsRuntime(ctx: HubContext): Promise<ModelsRuntim
   const truth = new GroundTruth(db);
   const inference = new InferenceService(registry, ctx.services.objects, usage, truth, { cacheBytes: cfg.cacheBytes, maxBatch: cfg.maxBatch, session }, ctx.now);
   const jobs = new InferenceJobs(db, cfg.asyncResultTtlS * 1000, ctx.now);
-  return { db, registry, usage, truth, inference, jobs, session };
+  const { store, objects } = ctx.services;
+  // Deployments go through the artifacts and deployments modules' own paths.
+  const deploy: ModelDeployDeps = { store, objects, artifacts: { store, objects, signer: await ArtifactSigner.load(store) }, deployments: new DeploymentController(store, ctx.now, () => ctx.services.changes.bump()) };
+  return { db, registry, usage, truth, inference, jobs, session, deploy };
 }

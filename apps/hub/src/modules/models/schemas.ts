@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { MODEL_FORMATS } from '@outpost/ml';
 import { Obj, RangeQuery } from '../../core/route-kit.js';
+import { CreateBody } from '../deployments/schemas.js';
 import { MODEL_TAGS } from './repo.js';
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
@@ -61,3 +62,7 @@ export const MonitoringQuery = Obj({
 
 export const KeyLimitParams = Obj({ keyId: Type.String({ minLength: 1, maxLength: 200 }) });
 export const KeyLimitBody = Obj({ perMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }) });
+
+/** A deployment of a registry version: the deployments module's body without the artifact (it is this version). */
+const { artifact: _artifact, name: _name, start: _start, ...deployProps } = CreateBody.properties;
+export const DeployBody = Obj({ ...deployProps, start: Type.Optional(Type.Boolean({ default: true, description: 'Start at once (default); false creates it for a later POST /v1/deployments/{id}/start.' })) });

@@ -12,6 +12,7 @@ export const HeartbeatBody = Obj({
   system: Type.Optional(Obj({
     cpu: Type.Optional(Num), memory: Type.Optional(Num), disk: Type.Optional(Num), temperature: Type.Optional(Num),
     netRxBytes: Type.Optional(Num), netTxBytes: Type.Optional(Num),
+    diskFreeBytes: Type.Optional(Type.Number({ minimum: 0 })), memFreeBytes: Type.Optional(Type.Number({ minimum: 0 })),
   })),
   buffer: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown())),
   lastTelemetryAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
