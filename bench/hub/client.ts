@@ -9,7 +9,7 @@ export interface Res { status: number; json: any; ms: number }
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One HTTP call over the pool; `ms` is the wall time until the body is read. */
-export async function call(base: string, method: 'GET' | 'POST' | 'PATCH', path: string, o: { token?: string; body?: unknown; raw?: Buffer; headers?: Record<string, string> } = {}): Promise<Res> {
+export async function call(base: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, o: { token?: string; body?: unknown; raw?: Buffer; headers?: Record<string, string> } = {}): Promise<Res> {
   const t0 = performance.now();
   const headers: Record<string, string> = { ...o.headers };
   if (o.token) headers.authorization = `Bearer ${o.token}`;

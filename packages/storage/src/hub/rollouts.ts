@@ -165,8 +165,10 @@ export class RolloutRepo {
   async report(orgId: string, deviceId: string, reports: readonly DeploymentReport[], at: number): Promise<number> {
     let n = 0;
     for (const rep of reports) {
+      // A device rolled back after it failed keeps its failure's reason (failures by reason stay complete).
+      const error = rep.state === 'failed' ? (rep.error ?? 'no reason given') : rep.state === 'rolled_back' ? (rep.error ?? undefined) : (rep.error ?? null);
       let q = this.db.updateTable('rollout_devices').set({
-        state: rep.state, error: rep.state === 'failed' ? (rep.error ?? 'no reason given') : (rep.error ?? null),
+        state: rep.state, ...(error !== undefined ? { error } : {}),
         ...(rep.metrics ? { metrics: JSON.stringify(rep.metrics) } : {}), state_at: at,
       }).where('org_id', '=', orgId).where('device_id', '=', deviceId).where('rollout_id', '=', rep.deploymentId).where('released_at', 'is not', null)
       // A repeated report of an unchanged state is not written again (every heartbeat repeats it).

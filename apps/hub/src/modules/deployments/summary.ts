@@ -10,7 +10,8 @@ export function summarise(r: Rollout, devices: RolloutDevice[]) {
   const released = devices.filter((d) => d.releasedAt !== null).length;
   const settled = devices.filter((d) => d.releasedAt !== null && !(IN_FLIGHT as readonly string[]).includes(d.state)).length;
   const byReason = new Map<string, string[]>();
-  for (const d of devices) if (d.state === 'failed') byReason.set(d.error ?? 'no reason given', [...(byReason.get(d.error ?? 'no reason given') ?? []), d.deviceId]);
+  // Devices that failed and were then rolled back still count under their failure's reason.
+  for (const d of devices) if (d.state === 'failed' || (d.state === 'rolled_back' && d.error !== null)) byReason.set(d.error ?? 'no reason given', [...(byReason.get(d.error ?? 'no reason given') ?? []), d.deviceId]);
   const failures = [...byReason].map(([reason, ids]) => ({ reason, count: ids.length, devices: ids.slice(0, 20) })).sort((a, b) => b.count - a.count);
   const arms = r.versionB === null ? undefined : Object.fromEntries((['a', 'b'] as const).map((arm) => {
     const ds = devices.filter((d) => d.arm === arm);
