@@ -43,6 +43,8 @@ function readOnnx(dir: string, modelId: string, version: string): { bytes: Uint8
 }
 
 export interface FileModelRunner extends ModelRunner {
+  /** The folder model nodes read (`gateway.pipelines.modelsDir`); the model artifact installer writes there. */
+  readonly dir: string;
   /** Usage of ONNX models (count, errors, latency, drift) since the last call, for the heartbeat. */
   usage(): ModelUsage[];
   /** Loads an installed ONNX version into the model cache (the model artifact installer). */
@@ -65,6 +67,7 @@ export function createFileModelRunner(dir: string, maxStreams: number, opts: { c
     return new ml.OnnxModelRunner({ resolve: ({ modelId, version }) => readOnnx(dir, modelId, version), monitor, ...(opts.cacheBytes ? { cacheBytes: opts.cacheBytes } : {}) });
   }));
   return {
+    dir,
     async load(ref) {
       checkNames(ref.modelId, ref.version);
       if (existsSync(join(dir, `${ref.modelId}@${ref.version}.onnx`))) return (await onnxRunner()).load(ref);

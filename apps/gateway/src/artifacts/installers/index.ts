@@ -5,15 +5,18 @@ import { fileDropInstaller } from './file-drop.js';
 import { pipelineInstaller } from './pipeline.js';
 import { configInstaller } from './config.js';
 import { processorInstaller } from './processor.js';
+import { modelInstaller } from './model.js';
 
 export { fileDropInstaller, type FileDropOptions } from './file-drop.js';
 export { pipelineInstaller } from './pipeline.js';
 export { configInstaller } from './config.js';
+export { modelInstaller } from './model.js';
 
 /**
- * The installers of a hub-linked gateway, one per artifact kind. Models, processors and rule sets
- * are dropped as files under `<dataDir>/artifacts/active/<kind>/<name>`; their owners replace the
- * line with a `fileDropInstaller({ dir, reload, health })` that reloads them. `software` is added
+ * The installers of a hub-linked gateway, one per artifact kind. Models go where the pipelines'
+ * model nodes load them (model.ts). Rule sets are dropped as files under
+ * `<dataDir>/artifacts/active/<kind>/<name>`; their owner replaces the line with a
+ * `fileDropInstaller({ dir, reload, health })` that reloads them. `software` is added
  * by the hub link when the gateway runs under Outpost's supervisor.
  */
 export function gatewayInstallers(o: { dataDir: string; pipelines: () => PipelineService | undefined; applyConfig: (body: Record<string, unknown> | null) => Promise<void> }): Installers {
@@ -21,7 +24,7 @@ export function gatewayInstallers(o: { dataDir: string; pipelines: () => Pipelin
   return {
     pipeline: pipelineInstaller(o.pipelines),
     config: configInstaller(o.applyConfig),
-    model: drop('model'),
+    model: modelInstaller({ dataDir: o.dataDir, pipelines: o.pipelines }),
     processor: processorInstaller({ dataDir: o.dataDir, registry: () => o.pipelines()?.processors }),
     rule: drop('rule'),
   };
