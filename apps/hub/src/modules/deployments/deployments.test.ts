@@ -81,3 +81,35 @@ test('deployments: silence becomes "no report within T", a tripped gate rolls ba
   assert.deepEqual(hist.map((h: { rolloutId: string; version: string }) => [h.rolloutId, h.version]), [[dep.id, '2'], [first.id, '1']]);
   assertError(await f.call('POST', `/v1/deployments/${dep.id}/resume`, { token }), 409, 'ERR_DEPLOYMENT_STATE');
 });
+
+test('deployments: A/B splits the target into two arms with their own versions and compares their health figures; a metric gate fails a device that reports too high an error rate', async (t) => {
+  const f = (await hubFixture(t, 'sqlite'))!;
+  const { token } = await f.setup();
+  const devs = await fleet(f, token, 6);
+  for (const v of ['1', '2']) await f.call('PUT', `/v1/artifacts/model/det/${v}`, { token, payload: Buffer.from(`model ${v}`), headers: octets });
+  const all = { devices: devs.map((d) => d.id) };
+  const ab = (await f.call('POST', '/v1/deployments', { token, body: { artifact: { kind: 'model', name: 'det', version: '1' }, target: all, strategy: { kind: 'ab', versionB: '2', percent: 50, soakS: 10 }, start: true } })).json;
+  const rows = (await f.call('GET', `/v1/deployments/${ab.id}/devices`, { token })).json.items as Array<{ deviceId: string; arm: string; version: string }>;
+  assert.deepEqual(rows.map((r) => `${r.arm}${r.version}`).sort(), ['a1', 'a1', 'a1', 'b2', 'b2', 'b2']);
+  const byId = new Map(devs.map((d) => [d.id, d]));
+  for (const r of rows) {
+    const want = (await beat(f, byId.get(r.deviceId)!)).json.artifacts[0];
+    assert.equal(want.artifact.version, r.version, 'each arm is sent its own version');
+    await beat(f, byId.get(r.deviceId)!, [{ deploymentId: ab.id, state: 'active', metrics: { errorRate: r.arm === 'a' ? 0.01 : 0.03, latencyMs: r.arm === 'a' ? 5 : 9 } }]);
+  }
+  const cmp = (await f.call('GET', `/v1/deployments/${ab.id}`, { token })).json;
+  assert.deepEqual(cmp.arms, { a: { version: '1', devices: 3, active: 3, failed: 0, errorRate: 0.01, latencyMs: 5 }, b: { version: '2', devices: 3, active: 3, failed: 0, errorRate: 0.03, latencyMs: 9 } });
+  assert.equal(cmp.state, 'running', 'A/B soaks before it completes');
+  await waitFor(async () => (await f.call('GET', `/v1/deployments/${ab.id}`, { token })).json.batchDoneAt !== null, { what: 'the arms settled' });
+  f.clock.now += 11_000;
+  await waitFor(async () => (await f.call('GET', `/v1/deployments/${ab.id}`, { token })).json.state === 'completed');
+
+  // Rolling with an error-rate gate: the device over the limit fails, the gate trips, the batch is rolled back.
+  const dep = (await f.call('POST', '/v1/deployments', { token, body: { artifact: { kind: 'model', name: 'det', version: '2' }, target: all, strategy: { kind: 'rolling', batchSize: 2, waitS: 0 }, gates: { maxFailures: 0, maxErrorRate: 0.05 }, start: true } })).json;
+  const first = (await f.call('GET', `/v1/deployments/${dep.id}/devices`, { token })).json.items.filter((d: { batch: number }) => d.batch === 0);
+  await beat(f, byId.get(first[0].deviceId)!, [{ deploymentId: dep.id, state: 'active', metrics: { errorRate: 0.2 } }]);
+  const done = await waitFor(async () => { const d = (await f.call('GET', `/v1/deployments/${dep.id}`, { token })).json; return d.state === 'rolled_back' ? d : undefined; });
+  assert.match(done.reason, /gate tripped: 1 of 2 released devices failed/);
+  assert.deepEqual(done.failures.map((x: { reason: string }) => x.reason), ['gate: error rate 0.2 above 0.05']);
+  assert.equal(done.progress.skipped, 4);
+});
