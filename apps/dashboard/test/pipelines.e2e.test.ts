@@ -1,9 +1,10 @@
 // The pipelines pages as a user drives them, against a real hub with a registered gateway and the
 // simulator: build a pipeline by dragging nodes and connecting them, see the compiler's issue on
 // the node that causes it, test it on replayed data and see the trace on the canvas, save it as a
-// version and deploy it (assign it to the gateway).
+// version, export and import it, diff two versions' outputs, and deploy it (assign it to the gateway).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { waitFor } from '@outpost/testing';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, startStack, type Stack } from './stack.js';
@@ -120,9 +121,39 @@ async function drive(stack: Stack, deviceId: string, browser: Browser): Promise<
   assert.deepEqual(saved.json.doc.edges, [{ from: 'input', to: 'filter' }, { from: 'filter', to: 'store' }]);
   assert.equal(saved.json.doc.nodes.find((n: { kind: string }) => n.kind === 'filter').config.expression, 'value > 0');
 
+  // Export the document, import an edited copy: the canvas shows what the file holds.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  assert.deepEqual(exported, saved.json.doc);
+  const edited = { ...exported, nodes: [...exported.nodes, { id: 'uplink', kind: 'outbox', typeVersion: 1, config: { priority: 'high' } }], edges: [...exported.edges, { from: 'filter', fromPort: 'rejected', to: 'uplink' }] };
+  await page.getByLabel('Import pipeline file').setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
+  await page.getByTestId('node-uplink').waitFor();
+  await waitFor(() => page.locator('.react-flow__edge').count().then((n) => n === 3 || undefined), { what: 'three edges after the import' });
+
+  // A second version that keeps nothing, then the diff of the two versions' outputs on replayed data.
+  await page.getByTestId('node-filter').click();
+  await page.getByLabel('expression').fill('value > 1000000');
+  await page.getByRole('button', { name: 'Save as new version' }).click();
+  await page.getByText(/latest v2/).waitFor();
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  await page.getByLabel('Replay a device time range').check();
+  await page.getByLabel('Replay device').fill(deviceId);
+  await page.getByLabel('Replay metric').fill(metric);
+  await page.getByRole('button', { name: 'Compare outputs' }).click();
+  const storeRow = page.getByRole('table', { name: 'Output differences' }).getByRole('row', { name: /^store/ });
+  await storeRow.waitFor();
+  const cells = await storeRow.getByRole('cell').allInnerTexts();
+  assert.equal(cells[1], 'only-in-a', 'v2 stores nothing');
+  assert.ok(Number(cells[2]) >= 3 && Number(cells[3]) === 0, `v1 stored the replayed points, v2 none: ${cells.slice(0, 4).join(' | ')}`);
+  const uplinkCells = await page.getByRole('table', { name: 'Output differences' }).getByRole('row', { name: /^uplink/ }).getByRole('cell').allInnerTexts();
+  assert.equal(uplinkCells[1], 'only-in-b', 'the imported outbox node of v2 queues the rejected points');
+  assert.equal(uplinkCells[3], cells[2], 'what v1 stored, v2 queues for uplink');
+  await app.shot('pipelines-versions-diff');
+
   // Deploy: assign v1 to the gateway and see its per-device status.
   await page.getByRole('tab', { name: 'Deployment' }).click();
   await page.getByLabel('Target', { exact: true }).selectOption(deviceId);
+  await page.getByLabel('Version to deploy').selectOption({ label: 'v1' });
   await page.getByRole('button', { name: 'Deploy' }).click();
   const row = page.getByRole('table', { name: 'Assignments' }).getByRole('row').nth(1);
   await row.waitFor();
@@ -133,7 +164,6 @@ async function drive(stack: Stack, deviceId: string, browser: Browser): Promise<
 
   await page.getByRole('tab', { name: 'Versions' }).click();
   await page.getByRole('table', { name: 'Versions' }).getByText('first cut').waitFor();
-  await app.shot('pipelines-versions');
   await page.getByRole('link', { name: 'Pipelines' }).click();
   await page.getByRole('link', { name: PIPELINE }).waitFor();
   await app.shot('pipelines-list');

@@ -38,8 +38,8 @@ export function OutputDiffView({ pipelineId, versions }: { pipelineId: string; v
               {res.diff.outputs.map((o) => (
                 <tr key={o.nodeId}>
                   <td>{o.nodeId}</td><td>{o.status}</td><td>{o.countA}</td><td>{o.countB}</td>
-                  <td className="diff"><span className="del">{o.onlyInA.map((x) => JSON.stringify(x)).join('\n')}</span></td>
-                  <td className="diff"><span className="add">{o.onlyInB.map((x) => JSON.stringify(x)).join('\n')}</span></td>
+                  <td><div className="diff diff-items"><span className="del">{o.onlyInA.map((x) => JSON.stringify(x)).join('\n')}</span></div></td>
+                  <td><div className="diff diff-items"><span className="add">{o.onlyInB.map((x) => JSON.stringify(x)).join('\n')}</span></div></td>
                 </tr>
               ))}
               {res.diff.outputs.length === 0 && <tr><td colSpan={6}>Outputs are equal; the error counts differ ({res.diff.a.errors.length} vs {res.diff.b.errors.length}).</td></tr>}
