@@ -50,6 +50,22 @@ export async function deploySuite(t: TestContext, adapter: Adapter): Promise<voi
     assert.match(JSON.stringify(hb.json.artifacts ?? hb.json), /"model"/);
   });
 
+  await t.test('deploy: A/B of two registry versions across a device group stores both as artifacts; monitoring compares them per version and gateway', async (t) => {
+    const w = await world(t, adapter);
+    if (!w) return;
+    const { f, token } = w;
+    await upload(f, token, 'vib', MODEL);
+    await upload(f, token, 'vib', buildMlp({ inputs: 4, hidden: [16], outputs: 1, seed: 22 }));
+    const health = { versions: runtime, system: { diskFreeBytes: 1e9, memFreeBytes: 1e9 } };
+    const gws = [await gateway(f, token, 'gw-a', health), await gateway(f, token, 'gw-b', health)];
+    const ab = await f.call('POST', '/v1/registry/models/vib/versions/1/deploy', { token, body: { target: { devices: gws.map((g) => g.id) }, strategy: { kind: 'ab', versionB: '2', percent: 50, soakS: 60 } } });
+    assert.equal(ab.status, 201, ab.body);
+    const dep = (await f.call('GET', `/v1/deployments/${ab.json.deployment.id}`, { token })).json;
+    assert.deepEqual([dep.strategy.kind, dep.version, dep.versionB], ['ab', '1', '2']);
+    assert.deepEqual((await f.call('GET', '/v1/artifacts?kind=model', { token })).json.items.map((a: any) => a.version).sort(), ['1', '2']);
+    assertError(await f.call('POST', '/v1/registry/models/vib/versions/1/deploy', { token, body: { target: { devices: [gws[0]!.id] }, strategy: { kind: 'ab', versionB: '7', soakS: 0 } } }), 404, 'ERR_HUB_NOT_FOUND');
+  });
+
   await t.test('deploy: a stored-only (pickle) version is refused before anything is stored', async (t) => {
     const w = await world(t, adapter);
     if (!w) return;
