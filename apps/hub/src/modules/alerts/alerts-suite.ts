@@ -125,7 +125,8 @@ export async function alertsSuite(t: TestContext, adapter: Adapter): Promise<voi
     assert.equal(JSON.parse(body).change, 'raised');
     // A second hot point does not raise again while open; acknowledge, then a cool point clears it.
     await ingest(97, f.clock.now + 1000);
-    const ack = await f.call('POST', `/v1/alerts/${a.id}/ack`, { token, body: { note: 'on it' } });
+    assertError(await f.call('POST', `/v1/alerts/${a.id}/ack`, { token, body: { by: 'someone-else' } }), 400, 'ERR_HUB_INVALID');
+    const ack = await f.call('POST', `/v1/alerts/${a.id}/ack`, { token, body: {} });
     assert.deepEqual([ack.status, ack.json.state, ack.json.ackedBy], [200, 'acknowledged', ack.json.ackedBy]);
     assert.match(ack.json.ackedBy, /^user:/);
     await ingest(70, f.clock.now + 2000);

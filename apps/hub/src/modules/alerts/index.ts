@@ -15,7 +15,8 @@ const AlertsQuery = Obj({
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'Raised before, epoch ms.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 100 })),
 });
-const AckBody = Type.Union([Obj({ note: Type.Optional(Type.String({ maxLength: 1000 })) }), Type.Null()]);
+// The acknowledgement records who (the caller); there is nothing else to send.
+const AckBody = Type.Union([Obj({}), Type.Null()]);
 const ClearBody = Type.Union([Obj({ message: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }), Type.Null()]);
 const RulesBody = Obj({ rules: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 10_000, description: 'Alert rules as in gateway.alerts.rules (docs/alerts.md); the hub evaluates those with location cloud or both.' }) });
 const DeliveriesQuery = Obj({
@@ -58,7 +59,7 @@ export const alertsModule: HubModule = {
       const id = (req.params as { id: string }).id;
       await cloud.flushed();
       const alert = found(await store.alerts.get(actor.orgId, id), id);
-      const body = (req.body ?? {}) as { note?: string; message?: string };
+      const body = (req.body ?? {}) as { message?: string };
       return cloud.transition(actor, alert, to, to === 'acknowledged' ? actor.id : (body.message ?? `cleared by ${actor.id}`));
     };
     app.post('/v1/alerts/:id/ack', { preValidation: requires('write'), schema: { tags, summary: 'Acknowledge an open alert (recorded with who did it). For an edge alert this is the hub\'s record; the gateway keeps its own.', params: IdParams, body: AckBody, response: errorResponses(404, 409) } }, change('acknowledged'));
