@@ -9,7 +9,7 @@
  * adds, apart from the network round trip that `http_floor_p50` measures on its own.
  *
  *   npm run bench:inference            5 runs × 2000 calls per path and batch size
- *   npm run bench:inference -- --quick 3 runs × 300 calls (well under a minute)
+ *   npm run bench:inference -- --quick 3 runs × 200 calls (under a minute)
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -26,8 +26,8 @@ import { median, percentile, round } from '../lib/stats.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
-const CALLS = quick ? 300 : 2000;
-const WARMUP = 100;
+const CALLS = quick ? 200 : 2000;
+const WARMUP = quick ? 50 : 100;
 const FEATURES = 8;
 const MODEL = buildMlp({ inputs: FEATURES, hidden: [64, 32], outputs: 1, seed: 7 });
 const TARGETS: Record<string, number> = { api: 1.3, node: 1.1 };
