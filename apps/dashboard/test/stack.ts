@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '@outpost/config';
-import { tempDir } from '@outpost/testing';
+import { freePort, tempDir } from '@outpost/testing';
 import { startHub, type HubHandle } from '@outpost/hub';
 import { startHubLink, type HubLink } from '@outpost/gateway/hub-link/supervisor';
 import { createSimulator, type DeviceSpec, type Simulator } from '@outpost/simulator';
@@ -29,7 +29,9 @@ export async function startStack(t: TestContext): Promise<Stack> {
   const tmp = tempDir('outpost-e2e-');
   t.after(tmp.cleanup);
   const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
-  t.after(() => hub.stop());
+  // Simulators and gateways stop before the hub, so no long poll holds the hub's close open.
+  const stops: Array<() => Promise<void>> = [];
+  t.after(async () => { for (const stop of stops.reverse()) await stop(); await hub.stop(); });
   const api: Stack['api'] = async (method, path, body, token) => {
     const r = await fetch(`${hub.url}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await r.text();
@@ -44,19 +46,20 @@ export async function startStack(t: TestContext): Promise<Stack> {
   const gateway: Stack['gateway'] = async (token, hardwareId, devices) => {
     const dir = `${tmp.dir}/gw-${hardwareId}`;
     const local = {
-      id: hardwareId, dataDir: dir, http: { port: 0 }, mqtt: { mode: 'embedded', port: 0 },
+      // A fixed broker port: a pushed config restarts the gateway, and the simulator reconnects to the same address.
+      id: hardwareId, dataDir: dir, http: { port: 0 }, mqtt: { mode: 'embedded', port: await freePort() },
       uplink: { lingerMs: 10, probeIntervalMs: 200, backoffMinMs: 50, backoffMaxMs: 500 },
       hub: { url: hub.url, registrationToken: token, hardwareId },
     };
     const file = `${tmp.dir}/${hardwareId}.json`;
     writeFileSync(file, JSON.stringify({ gateway: local }));
     const link = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
-    t.after(() => link.stop());
+    stops.push(() => link.stop());
     const broker = link.gateway()?.addresses.mqtt;
     assert.ok(broker, 'the gateway runs its embedded MQTT broker');
     const sim = createSimulator({ seed: 7, intervalMs: 250, devices, mqtt: { url: broker } });
     await sim.start();
-    t.after(() => sim.stop());
+    stops.push(() => sim.stop());
     return { link, deviceId: link.client.deviceId!, sim };
   };
   return { hub, api, adminToken, orgId: setup.json.org.id as string, gateway };

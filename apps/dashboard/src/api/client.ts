@@ -49,6 +49,7 @@ export async function errorOf(res: Response): Promise<ApiError> {
 export interface Api {
   get<T>(path: string, query?: Query): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
   del<T>(path: string): Promise<T>;
   /** A raw authenticated fetch (streams: the live event feed). */
@@ -74,6 +75,7 @@ export function createApi(creds: () => Credentials, onUnauthorized: (e: ApiError
   return {
     get: (path, query) => call('GET', path + queryString(query)),
     post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
     patch: (path, body) => call('PATCH', path, body),
     del: (path) => call('DELETE', path),
     fetch: (path, init = {}) => fetch(path, { ...init, headers: { ...headersFor(creds(), false), ...(init.headers as Record<string, string> | undefined) } }),

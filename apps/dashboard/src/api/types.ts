@@ -31,3 +31,10 @@ export interface User { id: string; orgId: string; email: string; role: Role; cr
 export interface ApiKey { id: string; name: string; prefix: string; scopes: string[]; createdBy: string; createdAt: number; expiresAt: number | null; lastUsedAt: number | null; revokedAt: number | null }
 export interface AuditEntry { seq: number; at: number; actor: string; action: string; entity: string; entityId: string; before: unknown; after: unknown }
 export interface RegistrationToken { id: string; prefix: string; deviceTypeId: string | null; expiresAt: number; usedAt: number | null; usedByDevice: string | null; createdBy: string; createdAt: number; token?: string }
+export interface HubAlert {
+  id: string; source: 'edge' | 'cloud'; gateway: string | null; rule: string; key: string; device: string; severity: string;
+  state: 'raised' | 'acknowledged' | 'cleared'; message: string; value: number | null; raisedAt: number;
+  ackedAt: number | null; ackedBy: string | null; clearedAt: number | null; clearMessage: string | null; updatedAt: number;
+}
+export interface Delivery { alertId: string; rule: string; action: string; target: string; attempt: number; outcome: string; status: number | null; detail: string | null; at: number }
+export interface RuleSet { version: number | null; rules: Array<Record<string, unknown>>; createdBy: string | null; createdAt: number | null }

@@ -25,7 +25,7 @@ export function Layout() {
       <header className="topbar">
         <span className="brand">Outpost</span>
         <nav aria-label="Main">
-          {NAV.map((n) => <NavLink key={n.path} to={n.path}>{n.label}</NavLink>)}
+          {NAV.map((n) => <NavLink key={n.path} to={n.path.replace(/\/\*$/, '')}>{n.label}</NavLink>)}
         </nav>
         <div className="who">
           <OrgSwitcher />

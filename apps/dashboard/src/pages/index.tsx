@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
 import { FleetPage } from './fleet/FleetPage.js';
 import { DevicePage } from './fleet/DevicePage.js';
-import { DataExplorerPage } from './data/DataExplorerPage.js';
+import { DataExplorerPage } from './explorer/DataExplorerPage.js';
 import { AlertsPage } from './alerts/AlertsPage.js';
 import { SettingsPage } from './settings/SettingsPage.js';
 import { PIPELINE_PAGES } from './pipelines/routes.js';

@@ -12,7 +12,7 @@ export function DevicePage() {
   const { id = '' } = useParams();
   const device = useGet<Device>(`/v1/devices/${encodeURIComponent(id)}`);
   // Status of this device changed (online, offline, degraded): show it without a reload.
-  useLive('devices', (changed) => { if ((changed as Array<{ id: string }>).some((c) => c.id === id)) device.reload(); });
+  useLive('devices', (d) => { if ((d as { changed: Array<{ id: string }> }).changed.some((c) => c.id === id)) device.reload(); });
   const base = `/fleet/devices/${encodeURIComponent(id)}`;
   return (
     <Resource res={device} what="device">

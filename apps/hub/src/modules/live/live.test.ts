@@ -27,7 +27,7 @@ function collect(body: ReadableStream<Uint8Array>, events: Array<{ event: string
   })();
 }
 
-test('GET /v1/events streams device status changes of the caller\'s organisation: online at a heartbeat, offline after missed beats', async (t) => {
+test('GET /v1/events streams device status changes (online at a heartbeat, offline after missed beats) and open alert changes of the caller\'s organisation', async (t) => {
   const tmp = tempDir('outpost-live-');
   t.after(tmp.cleanup);
   const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: tmp.dir, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
@@ -50,11 +50,25 @@ test('GET /v1/events streams device status changes of the caller\'s organisation
 
   const reg = await post('/v1/registration-tokens', {}, token);
   const dev = await post('/v1/register', { token: reg.token, hardwareId: 'hw-1', name: 'press-1' });
-  const statusOf = (s: string) => events.some((e) => e.event === 'devices' && e.data.some((d: { id: string; status: string }) => d.id === dev.deviceId && d.status === s));
+  const statusOf = (s: string) => events.some((e) => e.event === 'devices' && e.data.changed.some((d: { id: string; status: string }) => d.id === dev.deviceId && d.status === s));
   await waitFor(() => statusOf('offline'), { timeoutMs: 5000, what: 'a new device, never seen, as offline' });
   await post('/v1/heartbeat', { status: 'online' }, dev.deviceToken.token);
   await waitFor(() => statusOf('online'), { timeoutMs: 5000, what: 'online after a heartbeat' });
   const before = events.length;
   // Three missed one-second beats make it offline again, with no request in between.
-  await waitFor(() => events.slice(before).some((e) => e.data.some((d: { status: string }) => d.status === 'offline')), { timeoutMs: 10_000, what: 'offline after missed beats' });
+  await waitFor(() => events.slice(before).some((e) => e.event === 'devices' && e.data.changed.some((d: { status: string }) => d.status === 'offline')), { timeoutMs: 10_000, what: 'offline after missed beats' });
+
+  // Open alerts: a cloud rule raises one from an ingested point; acknowledging changes it; clearing removes it.
+  const rules = await fetch(`${hub.url}/v1/alert-rules`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ rules: [{ id: 'hot', kind: 'threshold', metric: 'temp', op: '>', raise: 50, location: 'cloud' }] }) });
+  assert.equal(rules.status, 201, await rules.text());
+  const key = (await post('/v1/api-keys', { name: 'k', scopes: ['ingest'] }, token)).secret as string;
+  const ingest = await fetch(`${hub.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ device_external_id: 'hw-1', metrics: [{ name: 'temp', ts: Date.now(), value: 80 }] }) });
+  assert.equal(ingest.status, 202, await ingest.text());
+  const alertIn = (state: string) => events.find((e) => e.event === 'alerts' && e.data.changed.some((a: { rule: string; state: string }) => a.rule === 'hot' && a.state === state));
+  const raised = await waitFor(() => alertIn('raised'), { timeoutMs: 10_000, what: 'alerts event for the raised alert' });
+  const id = raised.data.changed[0].id as string;
+  await post(`/v1/alerts/${id}/ack`, {}, token);
+  await waitFor(() => alertIn('acknowledged'), { timeoutMs: 5000, what: 'alerts event for the acknowledgement' });
+  await post(`/v1/alerts/${id}/clear`, { message: 'checked' }, token);
+  await waitFor(() => events.some((e) => e.event === 'alerts' && e.data.removed.includes(id)), { timeoutMs: 5000, what: 'alerts event removing the cleared alert' });
 });

@@ -1,0 +1,45 @@
+import { useEffect, useState } from 'react';
+import { useGet } from '../../api/use-api.js';
+import type { Items, LogRow } from '../../api/types.js';
+import { Resource } from '../../components/states.js';
+import { dateTime } from '../../components/format.js';
+import type { DeviceTabProps } from './device-tabs.js';
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** Gateway logs shipped with heartbeats: filter by level and text, live tail (refetch each beat). */
+export function LogsTab({ device }: DeviceTabProps) {
+  const [levels, setLevels] = useState<string[]>([]);
+  const [text, setText] = useState('');
+  const [tail, setTail] = useState(true);
+  const [to, setTo] = useState(() => Date.now() + 1);
+  const logs = useGet<Items<LogRow>>(`/v1/devices/${device.id}/logs`, { from: to - 86_400_000, to, limit: 1000, level: levels });
+  useEffect(() => {
+    if (!tail) return;
+    // Logs arrive with heartbeats; polling at about that pace is the tail.
+    const timer = setInterval(() => setTo(Date.now() + 1), 2000);
+    return () => clearInterval(timer);
+  }, [tail]);
+  const toggle = (l: string) => setLevels((ls) => (ls.includes(l) ? ls.filter((x) => x !== l) : [...ls, l]));
+  return (
+    <div>
+      <div className="toolbar">
+        <fieldset className="levels"><legend>Levels</legend>
+          {LEVELS.map((l) => <label key={l} className="inline"><input type="checkbox" checked={levels.includes(l)} onChange={() => toggle(l)} /> {l}</label>)}
+        </fieldset>
+        <input aria-label="Filter logs" placeholder="Text (e.g. a service name)" value={text} onChange={(e) => setText(e.target.value)} />
+        <label className="inline"><input type="checkbox" checked={tail} onChange={(e) => setTail(e.target.checked)} /> Live tail</label>
+      </div>
+      <Resource res={logs} what="logs" empty={(d) => d.items.length === 0 && 'No log lines in the last 24 hours for these levels.'}>
+        {(d) => (
+          <table className="grid" aria-label="Logs">
+            <thead><tr><th>Time</th><th>Level</th><th>Message</th></tr></thead>
+            <tbody>{d.items.filter((l) => !text || l.msg.toLowerCase().includes(text.toLowerCase())).slice().reverse().map((l, i) => (
+              <tr key={`${l.at}-${i}`}><td>{dateTime(l.at)}</td><td><span className={`badge level-${l.level}`}>{l.level}</span></td><td><code>{l.msg}</code></td></tr>
+            ))}</tbody>
+          </table>
+        )}
+      </Resource>
+    </div>
+  );
+}
