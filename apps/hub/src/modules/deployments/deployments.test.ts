@@ -113,3 +113,13 @@ test('deployments: A/B splits the target into two arms with their own versions a
   assert.deepEqual(done.failures.map((x: { reason: string }) => x.reason), ['gate: error rate 0.2 above 0.05']);
   assert.equal(done.progress.skipped, 4);
 });
+
+test('deployments replace assignments: the assignment routes answer with Deprecation and a link to /v1/deployments', async (t) => {
+  const f = (await hubFixture(t, 'sqlite'))!;
+  const { token } = await f.setup();
+  const res = await f.app.inject({ method: 'GET', url: '/v1/assignments', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual([res.headers.deprecation, res.headers.link], ['true', '</v1/deployments>; rel="successor-version"']);
+  const dep = await f.app.inject({ method: 'GET', url: '/v1/deployments', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(dep.headers.deprecation, undefined);
+});
