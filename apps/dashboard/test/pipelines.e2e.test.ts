@@ -152,14 +152,27 @@ async function drive(stack: Stack, deviceId: string, browser: Browser): Promise<
 
   // Deploy: assign v1 to the gateway and see its per-device status.
   await page.getByRole('tab', { name: 'Deployment' }).click();
-  await page.getByLabel('Target', { exact: true }).selectOption(deviceId);
-  await page.getByLabel('Version to deploy').selectOption({ label: 'v1' });
-  await page.getByRole('button', { name: 'Deploy' }).click();
+  const assign = page.getByRole('form', { name: 'Assign' });
+  await assign.getByLabel('Target', { exact: true }).selectOption(deviceId);
+  await assign.getByLabel('Version to deploy').selectOption({ label: 'v1' });
+  await assign.getByRole('button', { name: 'Deploy' }).click();
   const row = page.getByRole('table', { name: 'Assignments' }).getByRole('row').nth(1);
   await row.waitFor();
   assert.match(await row.innerText(), new RegExp(`device\\s+${deviceId}[\\s\\S]*v1`));
   const assigned = await stack.api('GET', '/v1/assignments', undefined, stack.adminToken);
   assert.ok(assigned.json.items.some((a: { name: string; version: string; targetId: string }) => a.name === PIPELINE && a.version === '1' && a.targetId === deviceId), assigned.text);
+
+  // Roll v1 out through the deployments module: a signed pipeline artifact and an immediate deployment to the gateway.
+  const rollout = page.getByRole('form', { name: 'Roll out' });
+  await rollout.getByLabel('Target', { exact: true }).selectOption(deviceId);
+  await rollout.getByLabel('Version to roll out').selectOption({ label: 'v1' });
+  await rollout.getByRole('button', { name: 'Roll out' }).click();
+  await page.getByRole('table', { name: 'Rollouts of this pipeline' }).getByText(deviceId).waitFor();
+  const artifact = await stack.api('GET', `/v1/artifacts/pipeline/${PIPELINE}/1/content`, undefined, stack.adminToken);
+  assert.deepEqual(JSON.parse(artifact.text), saved.json.doc, 'the artifact is the saved v1 document');
+  const deployments = await stack.api('GET', '/v1/deployments', undefined, stack.adminToken);
+  const d = deployments.json.items.find((r: { artifactName: string }) => r.artifactName === PIPELINE);
+  assert.ok(d && d.version === '1' && d.artifactKind === 'pipeline' && d.state !== 'created', deployments.text);
   await app.shot('pipelines-deployment');
 
   await page.getByRole('tab', { name: 'Versions' }).click();

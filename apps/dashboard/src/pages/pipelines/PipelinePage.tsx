@@ -45,7 +45,7 @@ export function PipelinePage() {
               <Routes>
                 <Route path="/" element={latest && <Builder key={latest.version} initial={latest.doc} isNew={false} onSaved={versions.reload} />} />
                 <Route path="versions" element={<VersionsTab data={v} />} />
-                <Route path="deployment" element={<DeploymentTab pipelineId={id} versions={v.versions.map((x) => x.version)} />} />
+                <Route path="deployment" element={<DeploymentTab pipelineId={id} versions={v.versions} />} />
               </Routes>
             </>
           );

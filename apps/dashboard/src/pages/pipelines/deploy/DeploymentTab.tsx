@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { useAction, useGet } from '../../../api/use-api.js';
-import type { Device, DeviceType, Items, Page } from '../../../api/types.js';
+import type { Items } from '../../../api/types.js';
+import type { PipelineVersion } from '../types.js';
+import { Rollouts } from './Rollouts.js';
+import { TargetPicker, type TargetChoice } from './TargetPicker.js';
 import { ErrorNotice, Resource } from '../../../components/states.js';
 import { ago, dateTime } from '../../../components/format.js';
 import { useSession } from '../../../app/session.js';
@@ -10,8 +13,8 @@ interface Assignment { id: string; targetKind: 'device_type' | 'device'; targetI
 
 const STATUS_CLASS: Record<Deployment['status'], string> = { active: 'status-online', deployed: 'status-online', pending: 'status-degraded', failed: 'status-offline' };
 
-/** Where this pipeline is assigned (device types, devices) and how far each device got; assign a version (deploy) or un-assign. */
-export function DeploymentTab({ pipelineId, versions }: { pipelineId: string; versions: number[] }) {
+/** Where this pipeline is assigned (device types, devices) and how far each device got; assign a version (deploy) or un-assign; rollouts through the deployments module. */
+export function DeploymentTab({ pipelineId, versions }: { pipelineId: string; versions: PipelineVersion[] }) {
   const { canChange } = useSession();
   const list = useGet<Items<Assignment>>('/v1/assignments');
   const act = useAction();
@@ -21,7 +24,8 @@ export function DeploymentTab({ pipelineId, versions }: { pipelineId: string; ve
   };
   return (
     <>
-      {canChange && <AssignForm pipelineId={pipelineId} versions={versions} onDone={list.reload} />}
+      <h2>Assignments</h2>
+      {canChange && <AssignForm pipelineId={pipelineId} versions={versions.map((v) => v.version)} onDone={list.reload} />}
       <ErrorNotice error={act.error} />
       <Resource res={list} what="assignments" empty={() => mine.length === 0 && 'Not assigned to any device type or device yet.'}>
         {() => (
@@ -46,33 +50,25 @@ export function DeploymentTab({ pipelineId, versions }: { pipelineId: string; ve
           </table>
         )}
       </Resource>
+      <Rollouts pipelineId={pipelineId} versions={versions} />
     </>
   );
 }
 
 /** Assign (deploy) a version to a device type or a device; assigning another version re-points it. */
 function AssignForm({ pipelineId, versions, onDone }: { pipelineId: string; versions: number[]; onDone(): void }) {
-  const [targetKind, setKind] = useState<'device' | 'device_type'>('device');
-  const [targetId, setTarget] = useState('');
+  const [target, setTarget] = useState<TargetChoice>({ kind: 'device', id: '' });
   const [version, setVersion] = useState(versions.at(-1)!);
-  const devices = useGet<Page<Device>>('/v1/devices', { limit: 200 });
-  const types = useGet<Items<DeviceType>>('/v1/device-types');
   const act = useAction();
-  const options = targetKind === 'device'
-    ? (devices.data?.items ?? []).map((d) => ({ id: d.id, label: `${d.name} (${d.id})` }))
-    : (types.data?.items ?? []).map((t) => ({ id: t.id, label: t.name }));
   const submit = async () => {
-    const r = await act.run((api) => api.post('/v1/assignments', { targetKind, targetId, artifactKind: 'pipeline', name: pipelineId, version: String(version) }));
+    const r = await act.run((api) => api.post('/v1/assignments', { targetKind: target.kind, targetId: target.id, artifactKind: 'pipeline', name: pipelineId, version: String(version) }));
     if (r) onDone();
   };
   return (
     <form className="toolbar" aria-label="Assign" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      <label>target<select aria-label="Target kind" value={targetKind} onChange={(e) => { setKind(e.target.value as typeof targetKind); setTarget(''); }}>
-        <option value="device">device</option><option value="device_type">device type</option></select></label>
-      <label>{targetKind === 'device' ? 'device' : 'device type'}<select aria-label="Target" value={targetId} onChange={(e) => setTarget(e.target.value)} required>
-        <option value="">choose…</option>{options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>
+      <TargetPicker value={target} onChange={setTarget} />
       <label>version<select aria-label="Version to deploy" value={version} onChange={(e) => setVersion(Number(e.target.value))}>{[...versions].reverse().map((v) => <option key={v} value={v}>v{v}</option>)}</select></label>
-      <button type="submit" disabled={act.busy || targetId === ''}>Deploy</button>
+      <button type="submit" disabled={act.busy || target.id === ''}>Deploy</button>
       <ErrorNotice error={act.error} />
     </form>
   );
