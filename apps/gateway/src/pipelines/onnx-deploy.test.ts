@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '@outpost/config';
+import { OnnxModel } from '@outpost/ml';
+import { buildMlp } from '@outpost/ml/onnx/build';
+import { tempDir, waitFor } from '@outpost/testing';
+// Test-only: the real hub over real HTTP, so the gateway meets the routes it meets in a fleet.
+import { startHub } from '@outpost/hub';
+import { startHubLink } from '../hub-link/supervisor.js';
+
+const PASSWORD = 'correct horse battery staple';
+const MODEL = buildMlp({ inputs: 1, hidden: [8], outputs: 1, seed: 31 });
+
+test('ONNX model: upload → validated version → canary deployment to a gateway → live scoring in its pipeline and through the hub API → monitoring from both', async (t) => {
+  const tmp = tempDir('outpost-onnx-deploy-');
+  t.after(tmp.cleanup);
+  const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
+  t.after(() => hub.stop());
+  let admin = '';
+  const call = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${admin}` }) => {
+    const raw = body instanceof Uint8Array;
+    const r = await fetch(`${base}${path}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': raw ? 'application/octet-stream' : 'application/json' } : {}) }, ...(body !== undefined ? { body: raw ? body : JSON.stringify(body) } : {}) });
+    const text = await r.text();
+    return { status: r.status, json: (text ? JSON.parse(text) : undefined) as any, text }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const api = (method: string, path: string, body?: unknown) => call(hub.url, method, path, body);
+  await api('POST', '/v1/setup', { orgName: 'Plant', email: 'root@plant.test', password: PASSWORD });
+  admin = (await api('POST', '/v1/sessions', { email: 'root@plant.test', password: PASSWORD })).json.token;
+
+  const reg = await api('POST', '/v1/registration-tokens', {});
+  const file = `${tmp.dir}/outpost.json`;
+  writeFileSync(file, JSON.stringify({ gateway: {
+    id: 'line-1', dataDir: `${tmp.dir}/gw`, http: { port: 0 }, mqtt: { mode: 'off' },
+    hub: { url: hub.url, registrationToken: reg.json.token, hardwareId: 'serial-9' },
+  } }));
+  const link = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
+  t.after(() => link.stop());
+  const device = link.client.deviceId!;
+  const gw = (method: string, path: string, body?: unknown) => call(link.gateway()!.addresses.http, method, path, body);
+
+  // Upload: validated (loads, schema from the graph, test inference) and tagged.
+  const up = await api('POST', '/v1/registry/models/vib/versions?tag=production&filename=vib.onnx', MODEL);
+  assert.equal(up.status, 201, up.text);
+  assert.deepEqual(up.json.schema.inputs, [{ name: 'x', type: 'float32', shape: ['N', 1] }]);
+
+  // The gateway's heartbeats carry what the compatibility checks need (free disk and memory, runtime).
+  await waitFor(async () => (await api('GET', `/v1/devices/${device}`)).json.lastHeartbeat?.system?.diskFreeBytes > 0, { timeoutMs: 20_000, intervalMs: 200, what: 'a heartbeat with free-storage figures' });
+  const dep = await api('POST', '/v1/registry/models/vib/versions/1/deploy', { target: { devices: [device] }, strategy: { kind: 'canary', count: 1, soakS: 0 }, healthS: 0 });
+  assert.equal(dep.status, 201, dep.text);
+  await waitFor(async () => (await api('GET', `/v1/deployments/${dep.json.deployment.id}`)).json.state === 'completed', { timeoutMs: 60_000, intervalMs: 200, what: 'deployment completed' });
+  assert.ok(existsSync(join(tmp.dir, 'gw', 'models', 'vib@1.onnx')));
+
+  const pipeline = {
+    schemaVersion: 1, id: 'vib-score',
+    nodes: [
+      { id: 'in', kind: 'input', typeVersion: 1, config: { metrics: ['rms'] } },
+      { id: 'm', kind: 'model', typeVersion: 1, config: { modelId: 'vib', version: '1', outputMetric: 'vib_score' } },
+      { id: 'db', kind: 'store', typeVersion: 1, config: { table: 'points' } },
+    ],
+    edges: [{ from: 'in', to: 'm' }, { from: 'm', to: 'db' }],
+  };
+  assert.equal((await gw('POST', '/v1/pipelines', { pipeline, activate: true })).status, 201);
+  const now = Date.now();
+  const values = Array.from({ length: 20 }, (_, i) => Math.sin(i) * 3);
+  assert.equal((await gw('POST', '/v1/points', values.map((v, i) => ({ device: 'pump-1', metric: 'rms', ts: now - 20_000 + i * 1000, value: v })))).status, 200);
+  const scored = await waitFor(async () => { const p = (await gw('GET', `/v1/points?metric=vib_score&from=${now - 60_000}`)).json.points; return p.length === 20 ? p : undefined; }, { timeoutMs: 30_000, intervalMs: 200, what: 'gateway scores' });
+  const m = await OnnxModel.load(MODEL);
+  const want = (await m.run(values.map((v) => [v]))).map((r) => Math.fround(r.score));
+  await m.release();
+  assert.deepEqual(scored.map((p: { value: number }) => Math.fround(p.value)), want);
+
+  // The same version through the hub's inference API.
+  const inf = await api('POST', '/api/inference/vib', { inputs: values.map((v) => [v]) });
+  assert.deepEqual([inf.json.version, inf.json.scores.map(Math.fround)], [1, want]);
+
+  // Monitoring: the hub's own calls and the gateway's, shipped in its heartbeat.
+  const mon = await waitFor(async () => {
+    const days = (await api('GET', '/v1/registry/models/vib/monitoring?bySource=true')).json.days as Array<{ source: string; count: number; p50Ms: number | null }>;
+    return days.some((d) => d.source === device && d.count === 20) && days.some((d) => d.source === 'hub') ? days : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 300, what: 'gateway usage in hub monitoring' });
+  const fromGateway = mon.find((d) => d.source === device)!;
+  assert.ok(fromGateway.p50Ms !== null && fromGateway.p50Ms > 0);
+  assert.equal(mon.find((d) => d.source === 'hub')!.count, 20);
+});
