@@ -2,6 +2,7 @@ import { OutpostError, isOutpostError } from '@outpost/contract';
 import { ARTIFACT_KINDS, type ArtifactKind } from '@outpost/contract/artifacts';
 import { validateGatewayConfig } from '../configs/index.js';
 import { checkProcessorArtifact } from '../processors/bundle.js';
+import { checkDetectorArtifact } from '../training/detector-artifact.js';
 
 /**
  * What the hub checks before it stores an artifact version of a kind. Throw an OutpostError
@@ -49,7 +50,10 @@ export const ARTIFACT_KIND_SPECS: Record<ArtifactKind, ArtifactKindSpec> = {
     doc: 'A processor bundle `{manifest, source, signature}` (JSON) signed by this hub, its manifest naming this name and version; gateways add it to their processor registry.',
     validate: (c, w, ctx) => void checkProcessorArtifact(jsonObject(c, w), w, ctx),
   },
-  model: { doc: 'A model file (ONNX or detector JSON); installed as a file and reloaded.', validate: nonEmpty },
+  model: {
+    doc: 'A model file: ONNX, or an Outpost detector artifact (JSON, checked against its schema); gateways place it where pipeline model nodes load it.',
+    validate(content, where, ctx) { nonEmpty(content, where, ctx); checkDetectorArtifact(content, where); },
+  },
   software: { doc: 'A gateway software bundle (a directory packed as tar, gzip allowed) installed into the inactive slot.', validate: nonEmpty },
   config: {
     doc: 'The `gateway` section of an Outpost config (JSON), checked against the gateway configuration schema.',
