@@ -1,7 +1,7 @@
 // The scripts and processors pages against a real hub: run a script on samples in the hub's
 // sandbox, publish it as a processor version, then on the processor's page fill its config form
 // (generated from the manifest's schema), test-run the version and disable it; and the editor
-// completes the process(data, context) API.
+// completes the process(data, context) API; a member sees all of it but none of the controls that change things.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '@outpost/testing';
@@ -61,4 +61,22 @@ test('scripts: test run on samples, publish as a processor, config form from its
   assert.ok((await options.allInnerTexts()).some((o) => o.includes('previous')), (await options.allInnerTexts()).join(', '));
   await waitFor(() => page.locator('.cm-content').innerText().then((s) => s.includes('context.pre') || undefined), { what: 'typed text in the editor' });
   assert.deepEqual(app.errors, []);
+
+  // A member sees the processor, the script editor and the pipeline builder, but no control that changes anything.
+  const member = { email: 'viewer@plant.test', password: 'member password 1234' };
+  const created = await stack.api('POST', '/v1/users', { ...member, role: 'member' }, stack.adminToken);
+  assert.equal(created.status, 201, created.text);
+  const viewer = await openApp(browser, stack.hub.url);
+  await signIn(viewer.page, member.email, member.password);
+  await viewer.page.getByRole('link', { name: 'Scripts' }).click();
+  await viewer.page.getByRole('table', { name: 'Processors' }).getByRole('link', { name: NAME }).click();
+  await viewer.page.getByRole('table', { name: 'Processor versions' }).getByText('1.0.0').waitFor();
+  assert.equal(await viewer.page.getByRole('button', { name: /^(Enable|Disable|Activate)$/ }).count(), 0);
+  await viewer.page.getByRole('link', { name: 'Scripts' }).click();
+  await viewer.page.getByTestId('code-editor').waitFor();
+  assert.equal(await viewer.page.getByRole('form', { name: 'Publish as processor' }).count(), 0);
+  await viewer.page.getByRole('link', { name: 'Pipelines' }).click();
+  await viewer.page.getByText('No saved pipelines yet').waitFor();
+  assert.equal(await viewer.page.getByRole('link', { name: 'New pipeline' }).count(), 0);
+  assert.deepEqual(viewer.errors, []);
 });
