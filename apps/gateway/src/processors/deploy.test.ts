@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { loadConfig } from '@outpost/config';
-import { tempDir, waitFor } from '@outpost/testing';
-// Test-only: the real hub over real HTTP, so the gateway meets the routes it meets in a fleet.
-import { startHub } from '@outpost/hub';
-import { startHubLink } from '../hub-link/supervisor.js';
+import { waitFor } from '@outpost/testing';
+import { startLinkedGateway } from '../hub-link/linked-fixture.js';
 
-const PASSWORD = 'correct horse battery staple';
 const manifest = (version: string) => ({
   name: 'to-fahrenheit', version, description: 'C to F', language: 'javascript',
   configSchema: { type: 'object', properties: { offset: { type: 'number' } }, required: ['offset'] },
@@ -15,34 +10,11 @@ const manifest = (version: string) => ({
 const source = (extra: number) => `function process(d, ctx) { return d.map((p) => ({ ...p, metric: 'temp_f', value: p.value * 1.8 + ctx.config.offset + ${extra} })); }`;
 
 test('a processor uploaded to the hub is deployed to a gateway, runs in its pipeline, hot-swaps to a new version, and its usage reaches the hub', async (t) => {
-  const tmp = tempDir('outpost-processor-deploy-');
-  t.after(tmp.cleanup);
-  const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
-  t.after(() => hub.stop());
-  let admin = '';
-  const call = async (base: string, method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await r.text();
-    return { status: r.status, json: (text ? JSON.parse(text) : undefined) as any, text };
-  };
-  const api = (method: string, path: string, body?: unknown) => call(hub.url, method, path, body);
-  await api('POST', '/v1/setup', { orgName: 'Plant', email: 'root@plant.test', password: PASSWORD });
-  admin = (await api('POST', '/v1/sessions', { email: 'root@plant.test', password: PASSWORD })).json.token;
+  const { api, gw, device } = await startLinkedGateway(t, 'outpost-processor-deploy-');
   for (const [v, extra] of [['1.0.0', 0], ['2.0.0', 1000]] as const) {
     const up = await api('POST', '/v1/processors', { manifest: manifest(v), source: source(extra) });
     assert.equal(up.status, 201, up.text);
   }
-
-  const reg = await api('POST', '/v1/registration-tokens', {});
-  const file = `${tmp.dir}/outpost.json`;
-  writeFileSync(file, JSON.stringify({ gateway: {
-    id: 'line-1', dataDir: `${tmp.dir}/gw`, http: { port: 0 }, mqtt: { mode: 'off' },
-    hub: { url: hub.url, registrationToken: reg.json.token, hardwareId: 'serial-7' },
-  } }));
-  const link = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
-  t.after(() => link.stop());
-  const device = link.client.deviceId!;
-  const gw = (method: string, path: string, body?: unknown) => call(link.gateway()!.addresses.http, method, path, body);
 
   const deploy = async (version: string) => {
     const dep = await api('POST', '/v1/deployments', { artifact: { kind: 'processor', name: 'to-fahrenheit', version }, target: { devices: [device] }, start: true });
