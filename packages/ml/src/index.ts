@@ -17,6 +17,7 @@ export type { IsolationForestModel, IsolationTree } from './detectors/iforest-mo
 export type { OcsvmModel } from './detectors/ocsvm-model.js';
 export type { LstmModel } from './detectors/lstm-ae.js';
 export * from './onnx/formats.js';
+export { withOutpostMeta, readOutpostMeta } from './onnx/proto.js';
 export * from './onnx/session.js';
 export * from './onnx/validate.js';
 export * from './onnx/cache.js';

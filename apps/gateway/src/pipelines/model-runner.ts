@@ -29,11 +29,14 @@ export function readModelArtifact(dir: string, modelId: string, version: string)
   return readModelFile(dir, modelId, version, '.json').toString('utf8');
 }
 
-/** `<id>@<version>.onnx` and its optional `<id>@<version>.meta.json` ({ features, reference }). */
-function readOnnx(dir: string, modelId: string, version: string): { bytes: Uint8Array; meta: OnnxNodeMeta } {
+/**
+ * `<id>@<version>.onnx` and its pipeline metadata ({ features, reference }): from an optional
+ * `<id>@<version>.meta.json`, else from the file's own metadata (the registry embeds it when it deploys).
+ */
+function readOnnx(dir: string, modelId: string, version: string, embedded: (bytes: Uint8Array) => unknown): { bytes: Uint8Array; meta: OnnxNodeMeta } {
   const bytes = readModelFile(dir, modelId, version, '.onnx');
   const metaFile = join(dir, `${modelId}@${version}.meta.json`);
-  let meta: OnnxNodeMeta = {};
+  let meta = (embedded(bytes) ?? {}) as OnnxNodeMeta;
   if (existsSync(metaFile)) {
     try { meta = JSON.parse(readFileSync(metaFile, 'utf8')) as OnnxNodeMeta; } catch (e) {
       throw new OutpostError('ERR_PIPELINE_INVALID', `model ${modelId}@${version}: ${metaFile} is not valid JSON: ${(e as Error).message}`);
@@ -64,7 +67,7 @@ export function createFileModelRunner(dir: string, maxStreams: number, opts: { c
   let monitor: ModelMonitor | undefined;
   const onnxRunner = () => (onnx ??= import('@outpost/ml').then((ml) => {
     monitor = new ml.ModelMonitor();
-    return new ml.OnnxModelRunner({ resolve: ({ modelId, version }) => readOnnx(dir, modelId, version), monitor, ...(opts.cacheBytes ? { cacheBytes: opts.cacheBytes } : {}) });
+    return new ml.OnnxModelRunner({ resolve: ({ modelId, version }) => readOnnx(dir, modelId, version, ml.readOutpostMeta), monitor, ...(opts.cacheBytes ? { cacheBytes: opts.cacheBytes } : {}) });
   }));
   return {
     dir,

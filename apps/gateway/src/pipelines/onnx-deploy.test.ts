@@ -45,6 +45,10 @@ test('ONNX model: upload → validated version → canary deployment to a gatewa
   assert.equal(up.status, 201, up.text);
   assert.deepEqual(up.json.schema.inputs, [{ name: 'x', type: 'float32', shape: ['N', 1] }]);
 
+  // A drift reference from training inputs; it travels to the gateway inside the deployed file.
+  const sample = Array.from({ length: 200 }, (_, i) => [Math.sin(i * 0.7) * 3]);
+  assert.equal((await api('PATCH', '/v1/registry/models/vib/versions/1', { referenceSample: sample })).status, 200);
+
   // The gateway's heartbeats carry what the compatibility checks need (free disk and memory, runtime).
   await waitFor(async () => (await api('GET', `/v1/devices/${device}`)).json.lastHeartbeat?.system?.diskFreeBytes > 0, { timeoutMs: 20_000, intervalMs: 200, what: 'a heartbeat with free-storage figures' });
   const dep = await api('POST', '/v1/registry/models/vib/versions/1/deploy', { target: { devices: [device] }, strategy: { kind: 'canary', count: 1, soakS: 0 }, healthS: 0 });
@@ -82,5 +86,9 @@ test('ONNX model: upload → validated version → canary deployment to a gatewa
   }, { timeoutMs: 30_000, intervalMs: 300, what: 'gateway usage in hub monitoring' });
   const fromGateway = mon.find((d) => d.source === device)!;
   assert.ok(fromGateway.p50Ms !== null && fromGateway.p50Ms > 0);
+  // Drift computed on the gateway against the reference, shipped as two figures.
+  const gwDay = fromGateway as unknown as { psi: number | null; driftSamples: number };
+  assert.ok(gwDay.psi !== null && gwDay.psi >= 0, JSON.stringify(fromGateway));
+  assert.equal(gwDay.driftSamples, 20);
   assert.equal(mon.find((d) => d.source === 'hub')!.count, 20);
 });

@@ -4,6 +4,7 @@ import { isOutpostError } from '@outpost/contract';
 import { makeArtifact } from '../artifact.js';
 import { buildMlp, buildReshape } from './build.js';
 import { resolveFormat, sniffFormat } from './formats.js';
+import { readOutpostMeta, withOutpostMeta } from './proto.js';
 import { OnnxModel } from './session.js';
 import { validateOnnx } from './validate.js';
 
@@ -70,4 +71,14 @@ test('inputs with the wrong shape or type are refused before the runtime sees th
     await assert.rejects(m.run([[1, 2, 'x' as unknown as number, 4]]), /input 0: x\[2\] is "x"; expected a finite number \(float32\)/);
     await assert.rejects(m.run([{ z: [1, 2, 3, 4] }]), /input 0 has no array for input "x" \(has z\)/);
   } finally { await m.release(); }
+});
+
+test('pipeline metadata embedded in metadata_props travels with the file; the model still loads and answers the same', async () => {
+  const meta = { features: ['rms', 'temp', 'rpm', 'load'], reference: { features: [{ edges: [0], p: [0.5, 0.5] }] } };
+  const tagged = withOutpostMeta(mlp, meta);
+  assert.deepEqual(readOutpostMeta(tagged), meta);
+  assert.equal(readOutpostMeta(mlp), undefined);
+  assert.deepEqual(withOutpostMeta(mlp, meta), tagged, 'deterministic');
+  const [a, b] = [await OnnxModel.load(mlp), await OnnxModel.load(tagged)];
+  try { assert.deepEqual(await b.run([[1, 2, 3, 4]]), await a.run([[1, 2, 3, 4]])); } finally { await a.release(); await b.release(); }
 });

@@ -15,8 +15,10 @@ const ONNX_JSON = {
             irVersion: { type: 'int64', id: 1 }, opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
             producerName: { type: 'string', id: 2 }, producerVersion: { type: 'string', id: 3 }, domain: { type: 'string', id: 4 },
             modelVersion: { type: 'int64', id: 5 }, docString: { type: 'string', id: 6 }, graph: { type: 'GraphProto', id: 7 },
+            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
           },
         },
+        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
         OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
         GraphProto: {
           fields: {
@@ -74,6 +76,7 @@ export interface OnnxModelDoc {
   producerName?: string;
   producerVersion?: string;
   opsetImport?: { domain?: string; version?: number | { toNumber(): number } }[];
+  metadataProps?: { key?: string; value?: string }[];
   graph?: { name?: string; node?: { opType?: string }[]; input?: OnnxValueInfo[]; output?: OnnxValueInfo[]; initializer?: { name?: string }[] };
 }
 
@@ -83,4 +86,35 @@ export const toNum = (v: number | { toNumber(): number } | undefined): number | 
 /** Decodes ONNX bytes; throws protobufjs's error for bytes that are not a ModelProto. */
 export function decodeOnnx(bytes: Uint8Array): OnnxModelDoc {
   return ModelProto.decode(bytes) as unknown as OnnxModelDoc;
+}
+
+const Entry = root.lookupType('onnx.StringStringEntryProto');
+const META_KEY = 'outpost.meta';
+
+/**
+ * The model file with Outpost's pipeline metadata (feature metric names, drift reference) in its
+ * `metadata_props`, so one file carries it to gateways. The entry is appended as raw protobuf
+ * (a repeated field may appear anywhere), so the original bytes, including fields this subset does
+ * not know, stay as they were; the same inputs give the same bytes.
+ */
+export function withOutpostMeta(bytes: Uint8Array, meta: unknown): Uint8Array {
+  const entry = Entry.encode(Entry.fromObject({ key: META_KEY, value: JSON.stringify(meta) })).finish();
+  const field = protobuf.Writer.create().uint32((14 << 3) | 2).bytes(entry).finish();
+  const out = new Uint8Array(bytes.length + field.length);
+  out.set(bytes, 0);
+  out.set(field, bytes.length);
+  return out;
+}
+
+/**
+ * Outpost's metadata from a model's `metadata_props` (the last entry wins), or undefined — also for
+ * bytes that do not decode, so that loading the model reports what is wrong with them.
+ */
+export function readOutpostMeta(bytes: Uint8Array): unknown {
+  let found: string | undefined;
+  let props: OnnxModelDoc['metadataProps'];
+  try { props = decodeOnnx(bytes).metadataProps; } catch { return undefined; }
+  for (const e of props ?? []) if (e.key === META_KEY) found = e.value;
+  if (found === undefined) return undefined;
+  try { return JSON.parse(found); } catch { return undefined; }
 }

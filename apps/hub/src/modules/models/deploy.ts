@@ -1,5 +1,6 @@
 import { OutpostError } from '@outpost/contract';
 import { sha256Hex } from '@outpost/contract/artifacts';
+import { withOutpostMeta } from '@outpost/ml';
 import type { Actor, HubStore } from '@outpost/storage/hub/index';
 import type { ObjectStore } from '../../core/object-store.js';
 import { storeArtifact, type ArtifactDeps } from '../artifacts/store-artifact.js';
@@ -40,15 +41,21 @@ export async function deployVersion(d: ModelDeployDeps, actor: Actor, v: Registr
   return { model: { name: v.name, version: v.version }, devices: devices.length, deployment: { id: rollout.id, state: rollout.state } };
 }
 
-/** The version's file as the `model` artifact name@version (stored once; the same bytes are reused). */
+/**
+ * The version's file as the `model` artifact name@version (stored once). An ONNX file carries the
+ * version's pipeline metadata (features, drift reference) in its `metadata_props`, so gateways
+ * compute drift against the same reference; metadata edited after the first deploy is a conflict.
+ */
 async function ensureArtifact(d: ModelDeployDeps, actor: Actor, v: RegistryVersion, at: number): Promise<void> {
   const version = String(v.version);
-  const existing = (await d.store.artifacts.list(actor.orgId, { kind: 'model', name: v.name })).find((a) => a.version === version);
-  if (existing) {
-    if (existing.sha256 !== v.sha256) throw new OutpostError('ERR_HUB_CONFLICT', `a model artifact ${v.name}@${version} with other content exists (a detector deployed under the same name?); register the model under another name`);
-    return;
-  }
   const bytes = await d.objects.get(v.fileKey);
   if (!bytes || sha256Hex(bytes) !== v.sha256) throw new OutpostError('ERR_INTERNAL', `model ${v.name}@${version}: its file is missing or altered in the object store`);
-  await storeArtifact(d.artifacts, actor, { kind: 'model', name: v.name, version }, bytes, { source: 'registry', format: v.format }, at);
+  const meta = { features: v.meta.features ?? undefined, reference: v.meta.reference ?? undefined };
+  const content = v.format === 'onnx' && (meta.features || meta.reference) ? Buffer.from(withOutpostMeta(bytes, meta)) : bytes;
+  const existing = (await d.store.artifacts.list(actor.orgId, { kind: 'model', name: v.name })).find((a) => a.version === version);
+  if (existing) {
+    if (existing.sha256 !== sha256Hex(content)) throw new OutpostError('ERR_HUB_CONFLICT', `a model artifact ${v.name}@${version} with other content exists (a detector deployed under the same name, or metadata edited since the first deploy); upload a new version`);
+    return;
+  }
+  await storeArtifact(d.artifacts, actor, { kind: 'model', name: v.name, version }, content, { source: 'registry', format: v.format }, at);
 }
