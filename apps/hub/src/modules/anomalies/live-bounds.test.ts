@@ -31,7 +31,7 @@ async function world(t: import('node:test').TestContext, limits: Partial<LiveLim
   t.after(scorer.attach(feed));
   const anomalies = (device: string) => new AnomalyRepo(db).query(ORG, { device, from: 0, to: 1e12, minScore: 0.5, limit: 100 });
   const scored = async (device: string) => (await anomalies(device)).map((s) => s.ts);
-  return { feed, scorer, warnings, clock, scored, anomalies };
+  return { db, feed, scorer, warnings, clock, scored, anomalies };
 }
 
 test('live scoring stops taking new streams at its stream limit (logged once); the streams it has keep scoring', async (t) => {
@@ -64,4 +64,14 @@ test('when scoring falls behind its queue bound, whole batches are dropped oldes
   // The dropped batches leave a gap the detector sees as missing data at the next batch's first point.
   assert.deepEqual((await w.anomalies('d1')).map((a) => [a.ts, a.label]), [[590_000, 'spike'], [4 * 600_000, 'missingness'], [4 * 600_000 + 590_000, 'spike']]);
   assert.equal(w.warnings.length, 3);
+});
+
+test('uplinked points are scored under the names the hub stores them by: the gateway as device, <device>/<metric> as metric', async (t) => {
+  const w = await world(t, {});
+  await setLiveScoring(w.db, ORG, { name: 'z', version: 1 }, [{ kind: 'device', id: 'gw-1' }], ['pump-1/flow'], 0);
+  w.feed.emit(ORG, batch('pump-1', 100, 80), { gateway: 'gw-1' });
+  w.feed.emit(ORG, batch('pump-2', 100, 80), { gateway: 'gw-1' });
+  await w.scorer.idle();
+  assert.deepEqual((await w.anomalies('gw-1')).map((a) => [a.metric, a.ts]), [['pump-1/flow', 80_000]]);
+  assert.deepEqual(await w.scored('pump-1'), []);
 });

@@ -78,7 +78,9 @@ export class LiveScorer {
   }
 
   attach(feed: PointFeed): () => void {
-    return feed.on((orgId, points) => this.enqueue(orgId, points));
+    // Uplinked points carry the gateway's local names; score them as the hub stores them
+    // (device = the gateway, metric = `<device>/<metric>`), which is what GET /v1/anomalies asks for.
+    return feed.on((orgId, points, origin) => this.enqueue(orgId, origin ? points.map((p) => ({ ...p, device: origin.gateway, metric: `${p.device}/${p.metric}` })) : points));
   }
 
   invalidate(orgId: string): void { this.rules.delete(orgId); }
