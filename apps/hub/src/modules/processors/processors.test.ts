@@ -107,6 +107,18 @@ test('processors: a bundle uploaded as an artifact must carry the hub\'s signatu
   assertError(renamed, 400, 'ERR_ARTIFACT_INVALID');
   assert.match(renamed.json.error.message, /manifest is heat-index@1\.0\.0; expected heat-index@7\.0\.0/);
   assert.deepEqual((await f.call('GET', '/v1/artifacts?kind=processor', { token })).json.items.map((a: { version: string }) => a.version), ['1.0.0'], 'refused bundles store nothing');
+
+  // A bundle this hub signed is accepted as an artifact (here: copied into another organisation) and
+  // usable there at once, also when that organisation's registry was already loaded.
+  const other = await f.org('Other');
+  await f.call('POST', '/v1/processors', { token: other.token, body: { manifest: { ...manifest('1.0.0'), name: 'warm-up' }, source: source(0) } });
+  assert.equal((await f.call('POST', '/v1/processors/warm-up/test', { token: other.token, body: { config: { factor: 1 }, sample: [point(1)] } })).status, 200);
+  const copied = await f.call('PUT', '/v1/artifacts/processor/heat-index/1.0.0', { token: other.token, payload: Buffer.from(JSON.stringify(good)), headers: octets });
+  assert.equal(copied.status, 201, copied.body);
+  assert.equal((await f.call('GET', '/v1/processors/heat-index', { token: other.token })).json.active, '1.0.0');
+  const tried = await f.call('POST', '/v1/processors/heat-index/test', { token: other.token, body: { config: { factor: 3 }, sample: [point(2)] } });
+  assert.equal(tried.json.nodes?.[0]?.out.out.items[0].value, 6, tried.body);
+  assert.equal((await f.call('POST', '/v1/processors/heat-index/disable', { token: other.token })).json.enabled, false);
 });
 
 test('processors: gateways report usage per version in the heartbeat; the hub adds them up per version', async (t) => {

@@ -98,7 +98,7 @@ export class HubProcessors {
 
   async test(orgId: string, name: string, req: { version?: string; config?: Record<string, unknown>; sample: Point[] }): Promise<ProcessorTrace> {
     await this.versionsOf(orgId, name);
-    return testProcessor(await this.registry(orgId), name, req);
+    return testProcessor(await this.synced(orgId), name, req);
   }
 
   /** Usage per version from every gateway's reports, and this hub's own pipeline nodes (as device `hub`). */
@@ -118,7 +118,7 @@ export class HubProcessors {
     const base = createEngineScriptRunner();
     return {
       compile: (source, opts) => base.compile(source, opts),
-      processor: async (ref, opts) => createEngineScriptRunner({ processors: await this.registry(orgId) }).processor!(ref, opts),
+      processor: async (ref, opts) => createEngineScriptRunner({ processors: await this.synced(orgId) }).processor!(ref, opts),
     };
   }
 
@@ -143,8 +143,16 @@ export class HubProcessors {
   }
 
   private async follow(orgId: string, s: ProcessorState): Promise<void> {
-    const cached = this.registries.get(orgId);
-    if (cached) await applyState(await cached, s);
+    if (this.registries.has(orgId)) await applyState(await this.synced(orgId), s);
+  }
+
+  /** The registry with every stored version, including ones stored through PUT /v1/artifacts since it was loaded. */
+  private async synced(orgId: string): Promise<ProcessorRegistry> {
+    const reg = await this.registry(orgId);
+    const have = new Set(reg.list().flatMap((p) => p.versions.map((v) => `${p.name}@${v.version}`)));
+    const all = (await this.d.store.artifacts.list(orgId, { kind: 'processor' })).reverse();
+    for (const a of all) if (!have.has(`${a.name}@${a.version}`)) reg.add(await this.bundleOf(a));
+    return reg;
   }
 
   private async ensureState(actor: Actor, name: string): Promise<void> {
