@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { launch, openApp, signIn } from './browser.js';
 import { ADMIN, startStack } from './stack.js';
 
-test('sign in, register a gateway with a token and see it come online', async (t) => {
+test('sign in, register a gateway with a token and see it come online; switch organisation; a member at tablet width sees but cannot change', async (t) => {
   const browser = await launch(t);
   if (!browser) return;
   const stack = await startStack(t);
@@ -40,5 +40,29 @@ test('sign in, register a gateway with a token and see it come online', async (t
   await page.getByText('Uplink buffer').waitFor();
   await page.getByLabel('Health').getByText(/gateway: running/).waitFor();
   await shot('device-overview');
+
+  // A system admin switches to another organisation: its (empty) fleet, not Plant's.
+  const depot = await stack.api('POST', '/v1/orgs', { name: 'Depot' }, stack.adminToken);
+  await page.goto('/fleet');
+  await page.getByLabel('Organisation').selectOption({ label: 'Depot' });
+  await page.getByText('No devices yet').waitFor();
+  await page.getByLabel('Organisation').selectOption({ label: 'Plant' });
+  await page.locator(`tr[data-device="${gw.deviceId}"]`).waitFor();
+  assert.equal(depot.status, 201);
   assert.deepEqual(errors, []);
+
+  // A member sees the fleet but none of the controls that change it; at tablet width.
+  assert.equal((await stack.api('POST', '/v1/users', { email: 'op@plant.test', password: ADMIN.password, role: 'member' }, stack.adminToken)).status, 201);
+  const member = await openApp(browser, stack.hub.url, { width: 820, height: 1180 });
+  await signIn(member.page, 'op@plant.test', ADMIN.password);
+  await member.page.locator(`tr[data-device="${gw.deviceId}"]`).getByText('online').waitFor();
+  assert.equal(await member.page.getByRole('button', { name: 'Create token' }).count(), 0);
+  assert.equal(await member.page.getByLabel('Organisation').count(), 0, 'no org switcher for a member');
+  await member.shot('fleet-member-tablet');
+  await member.page.getByRole('link', { name: 'Settings' }).click();
+  await member.page.getByText('visible to organisation admins').waitFor();
+  await member.page.goto(`/fleet/devices/${gw.deviceId}/config`);
+  await member.page.getByLabel('Config JSON').waitFor();
+  assert.equal(await member.page.getByRole('button', { name: 'Save and push' }).count(), 0);
+  assert.deepEqual(member.errors, []);
 });

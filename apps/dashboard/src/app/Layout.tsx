@@ -11,7 +11,7 @@ function OrgSwitcher() {
   if (!s.isSystemAdmin) return null;
   return (
     <label className="org-switcher">Organisation
-      <select aria-label="Organisation" value={s.orgId ?? ''} onChange={(e) => s.switchOrg(e.target.value)} disabled={!orgs.data}>
+      <select aria-label="Organisation" value={s.orgId ?? ''} onFocus={orgs.reload} onChange={(e) => s.switchOrg(e.target.value)} disabled={!orgs.data}>
         {(orgs.data?.items ?? []).map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
       </select>
     </label>
