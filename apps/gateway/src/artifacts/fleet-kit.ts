@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '@outpost/config';
+// Test-only: the real hub over real HTTP, so the agents meet the routes they meet in a fleet.
+import { startHub } from '@outpost/hub';
 import { HubClient } from '../hub-client/client.js';
 import { ArtifactAgent } from './agent.js';
 import { fileDropInstaller } from './installers/file-drop.js';
@@ -43,4 +46,27 @@ export function lightGateway(o: { hubUrl: string; registrationToken: string; dir
     async stop() { await client.stop(); },
   };
   return g;
+}
+
+export type AdminApi = (method: string, path: string, body?: unknown, raw?: Buffer) => Promise<{ status: number; json: any; text: string }>;
+
+/**
+ * A real hub for fleet tests (heartbeats every second), set up with one organisation and its admin;
+ * `api` calls it as that admin (JSON bodies, or raw bytes for artifact uploads).
+ */
+export async function fleetHub(dataDir: string): Promise<{ url: string; api: AdminApi; stop(): Promise<void> }> {
+  const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
+  let admin = '';
+  const api: AdminApi = async (method, path, body, raw) => {
+    const r = await fetch(`${hub.url}${path}`, {
+      method, headers: { ...(admin ? { authorization: `Bearer ${admin}` } : {}), ...(raw ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(raw ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await r.text();
+    return { status: r.status, json: (text ? JSON.parse(text) : undefined) as any, text };
+  };
+  const password = 'correct horse battery staple';
+  await api('POST', '/v1/setup', { orgName: 'Plant', email: 'root@plant.test', password });
+  admin = (await api('POST', '/v1/sessions', { email: 'root@plant.test', password })).json.token;
+  return { url: hub.url, api, stop: () => hub.stop() };
 }

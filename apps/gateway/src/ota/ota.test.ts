@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@outpost/config';
 import { tempDir, waitFor } from '@outpost/testing';
-// Test-only: the real hub over real HTTP.
-import { startHub } from '@outpost/hub';
+import { fleetHub } from '../artifacts/fleet-kit.js';
 import { startSupervisor } from './supervisor.js';
 import { unpackInto, writeOtaState, type SoftwareBundle } from './slots.js';
 
-const PASSWORD = 'correct horse battery staple';
 const DEVICES = 4;
 const device = fileURLToPath(new URL('./test-device.ts', import.meta.url));
 const bundle = (version: string, main: string): SoftwareBundle => ({ format: 'outpost.bundle/1', version, entry: 'main.mjs', files: { 'main.mjs': Buffer.from(main).toString('base64') } });
@@ -19,21 +16,11 @@ const crashing = (v: string) => bundle(v, 'console.error("new version: boom on s
 
 test('OTA under Outpost\'s supervisor: a new version that crashes on start puts every device back on the old one; a good one is committed', async (t) => {
   const tmp = tempDir('outpost-ota-');
-  const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
+  const hub = await fleetHub(`${tmp.dir}/hub`);
+  const api = hub.api;
   const sups: Array<ReturnType<typeof startSupervisor>> = [];
   // Supervisors (and their gateways) first, then the hub, then the folder.
   t.after(async () => { await Promise.all(sups.map((s) => s.stop())); await hub.stop(); tmp.cleanup(); });
-  let admin = '';
-  const api = async (method: string, path: string, body?: unknown, raw?: Buffer) => {
-    const r = await fetch(`${hub.url}${path}`, {
-      method, headers: { authorization: `Bearer ${admin}`, ...(raw ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(raw ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await r.text();
-    return { status: r.status, json: (text ? JSON.parse(text) : undefined) as any, text };
-  };
-  await api('POST', '/v1/setup', { orgName: 'Plant', email: 'root@plant.test', password: PASSWORD });
-  admin = (await api('POST', '/v1/sessions', { email: 'root@plant.test', password: PASSWORD })).json.token;
 
   // Real processes: one supervisor per device (in this process), each running its gateway as a child.
   for (let i = 0; i < DEVICES; i++) {
