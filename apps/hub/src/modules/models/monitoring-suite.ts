@@ -53,6 +53,15 @@ export async function monitoringSuite(t: TestContext, adapter: Adapter): Promise
     assert.deepEqual(g.json, { matched: 10, unknown: ['never-predicted'] });
     const m = await f.call('GET', '/v1/registry/models/cls/monitoring', { token });
     assert.deepEqual(m.json.accuracy.map((a: any) => [a.version, a.labelled, a.accuracy]), [[1, 10, 0.7]]);
+    // A second version scored on the same inputs: the comparison puts both side by side.
+    await upload(f, token, 'cls', buildMlp({ inputs: 2, hidden: [4], outputs: 3, seed: 10 }));
+    assert.equal((await f.call('POST', '/api/inference/cls?version=2', { apiKey: key, body: { inputs, ids: inputs.map((_, i) => `v2-${i}`) } })).status, 200);
+    const c = await f.call('GET', '/v1/registry/models/cls/compare?a=1&b=2', { token });
+    assert.equal(c.status, 200, c.body);
+    assert.deepEqual([c.json.a.usage.count, c.json.b.usage.count, c.json.a.accuracy.accuracy, c.json.b.accuracy], [10, 10, 0.7, null]);
+    assert.ok(c.json.a.usage.p50Ms > 0 && c.json.b.usage.p99Ms > 0);
+    assertBad(await f.call('GET', '/v1/registry/models/cls/compare?a=1', { token }), /b/);
+    assert.equal((await f.call('GET', '/v1/registry/models/cls/compare?a=1&b=9', { token })).status, 404);
   });
 
   await t.test('gateways ship usage and drift in their heartbeat; monitoring shows hub and each gateway', async (t) => {

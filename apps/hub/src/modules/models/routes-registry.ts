@@ -8,7 +8,7 @@ import type { ModelsRuntime } from './runtime.js';
 import { prepareUpload, referenceOf, rowWidth } from './upload.js';
 import { usageCsv } from './usage.js';
 import { deployVersion, type ModelDeployBody } from './deploy.js';
-import { DeployBody, DeprecateBody, GroundTruthBody, MonitoringQuery, NameParams, PatchBody, TagBody, TagParams, UploadQuery, VersionParams } from './schemas.js';
+import { CompareQuery, DeployBody, DeprecateBody, GroundTruthBody, MonitoringQuery, NameParams, PatchBody, TagBody, TagParams, UploadQuery, VersionParams } from './schemas.js';
 
 const tags = ['models'];
 type VP = Static<typeof VersionParams>;
@@ -119,6 +119,22 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-monitoring.csv"`).send(usageCsv(days, acc));
     }
     return { model: name, from: r.from, to: r.to, days, accuracy };
+  });
+
+  app.get('/v1/registry/models/:name/compare', { preValidation: requires('read'), schema: { tags, summary: 'Two versions side by side over a range (an A/B deployment\'s comparison): count, error rate, latency p50/p95/p99, drift, accuracy, from the hub and every gateway.', params: NameParams, querystring: CompareQuery, response: errorResponses(404) } }, async (req) => {
+    const { name } = req.params as Static<typeof NameParams>;
+    const q = req.query as Static<typeof CompareQuery>;
+    const orgId = orgOf(req);
+    await Promise.all([registry.get(orgId, name, q.a), registry.get(orgId, name, q.b)]);
+    await inference.flush();
+    const r = range(q, ctx.now());
+    const accuracy = await truth.accuracy(orgId, name, r);
+    const side = async (version: number) => {
+      const [usageRow] = await usage.days(orgId, name, r, { version: String(version), wholeRange: true });
+      const acc = accuracy.find((a) => a.version === version) ?? null;
+      return { version, usage: usageRow ?? null, accuracy: acc };
+    };
+    return { model: name, from: r.from, to: r.to, a: await side(q.a), b: await side(q.b) };
   });
 
   app.post('/v1/registry/models/:name/ground-truth', { preValidation: requires('write'), schema: { tags, summary: 'Ground-truth labels for predictions made with ids; accuracy appears in monitoring.', params: NameParams, body: GroundTruthBody, response: errorResponses(404) } }, async (req) => {

@@ -66,3 +66,9 @@ export const KeyLimitBody = Obj({ perMinute: Type.Integer({ minimum: 1, maximum:
 /** A deployment of a registry version: the deployments module's body without the artifact (it is this version). */
 const { artifact: _artifact, name: _name, start: _start, ...deployProps } = CreateBody.properties;
 export const DeployBody = Obj({ ...deployProps, start: Type.Optional(Type.Boolean({ default: true, description: 'Start at once (default); false creates it for a later POST /v1/deployments/{id}/start.' })) });
+
+export const CompareQuery = Obj({
+  ...RangeQuery,
+  a: Version,
+  b: Version,
+});

@@ -46,8 +46,11 @@ export class UsageRepo {
     this.feed?.emit(orgId, reports.flatMap((r) => usagePoints(r, source)));
   }
 
-  /** Per version and day (all sources merged unless `bySource`), oldest first. */
-  async days(orgId: string, name: string, range: { from: number; to: number }, opts: { version?: string | undefined; bySource?: boolean } = {}): Promise<UsageDay[]> {
+  /**
+   * Per version and day (all sources merged unless `bySource`), oldest first; with `wholeRange`
+   * one row per version for the whole range (`day` is then the first day).
+   */
+  async days(orgId: string, name: string, range: { from: number; to: number }, opts: { version?: string | undefined; bySource?: boolean; wholeRange?: boolean } = {}): Promise<UsageDay[]> {
     let q = this.db.selectFrom('model_usage').selectAll().where('org_id', '=', orgId).where('name', '=', name)
       .where('day', '>=', Math.floor(range.from / DAY) * DAY).where('day', '<', range.to);
     if (opts.version !== undefined) q = q.where('version', '=', opts.version);
@@ -55,7 +58,7 @@ export class UsageRepo {
     const groups = new Map<string, { name: string; version: string; day: number; source: string; count: number; errors: number; hist: LatencyHistogram; psi: number; kl: number; n: number; drift: boolean }>();
     for (const r of rows) {
       const source = opts.bySource ? r.source : 'all';
-      const k = `${r.version}|${r.day}|${source}`;
+      const k = `${r.version}|${opts.wholeRange ? '' : r.day}|${source}`;
       let g = groups.get(k);
       if (!g) { g = { name, version: r.version, day: Number(r.day), source, count: 0, errors: 0, hist: new LatencyHistogram(), psi: 0, kl: 0, n: 0, drift: false }; groups.set(k, g); }
       g.count += Number(r.count);
