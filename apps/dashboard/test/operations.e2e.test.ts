@@ -42,6 +42,16 @@ test('push a config and roll it back, raise and acknowledge an alert, export dat
   assert.deepEqual([(await device()).appliedConfig, (await device()).desiredConfig], ['d1', 'd1']);
   assert.equal(gw.link.config().ingest.maxFutureMs, 1000, 'the running gateway has the rolled-back setting');
 
+  // Metrics (system from heartbeats, telemetry from the uplinked simulator data) and logs.
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  await page.getByRole('img', { name: /pump-1\/flow/ }).waitFor();
+  await page.getByRole('img', { name: 'CPU load per core (%)' }).waitFor();
+  await page.getByRole('img', { name: 'Memory and disk use (%)' }).waitFor();
+  await shot('device-metrics');
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.locator('table[aria-label="Logs"], .empty').first().waitFor();
+  await shot('device-logs');
+
   // Alerts: a cloud rule on the simulator's pressure, made in the rule editor, raises an alert that is acknowledged.
   await page.getByRole('link', { name: 'Alerts' }).click();
   await page.getByRole('tab', { name: 'Rules' }).click();

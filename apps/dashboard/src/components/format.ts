@@ -18,4 +18,5 @@ export function bytes(n: unknown): string {
   return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
 }
 
-export const pct = (n: unknown) => (typeof n === 'number' ? `${(n <= 1 ? n * 100 : n).toFixed(0)} %` : '—');
+/** Heartbeat ratios (0…1; CPU load per core may pass 1) as percent. */
+export const pct = (n: unknown) => (typeof n === 'number' ? `${(n * 100).toFixed(0)} %` : '—');

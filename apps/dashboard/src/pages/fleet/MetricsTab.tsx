@@ -53,7 +53,8 @@ export function MetricsTab({ device }: DeviceTabProps) {
       </div>
       <h3>System</h3>
       <Resource res={beats} what="heartbeats" empty={(d) => d.items.length === 0 && 'No heartbeats in this range.'}>
-        {() => <TimeChart title="CPU, memory, disk (%)" series={system} />}
+        {/* CPU is the 1-minute load per core, which passes 100 % on an overloaded box: its own scale. */}
+        {() => <><TimeChart title="CPU load per core (%)" series={system.slice(0, 1)} height={160} /><TimeChart title="Memory and disk use (%)" series={system.slice(1)} height={160} /></>}
       </Resource>
       <h3>Telemetry</h3>
       <ErrorNotice error={metrics.error ?? error} />

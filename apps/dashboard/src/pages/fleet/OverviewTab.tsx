@@ -16,7 +16,7 @@ export function OverviewTab({ device: d }: DeviceTabProps) {
         <dt>Last seen</dt><dd>{ago(d.lastSeenAt)} ({dateTime(d.lastSeenAt)})</dd>
         <dt>Uptime</dt><dd>{typeof hb.uptimeS === 'number' ? `${Math.round(hb.uptimeS / 60)} min` : '—'}</dd>
         <dt>Versions</dt><dd>{Object.entries(hb.versions ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}</dd>
-        <dt>CPU</dt><dd>{pct(hb.system?.cpu)}</dd>
+        <dt>CPU load per core</dt><dd>{pct(hb.system?.cpu)}</dd>
         <dt>Memory</dt><dd>{pct(hb.system?.memory)}</dd>
         <dt>Disk</dt><dd>{pct(hb.system?.disk)}</dd>
         <dt>Services</dt><dd>{Object.entries(hb.services ?? {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '—'}</dd>
