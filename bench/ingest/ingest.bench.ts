@@ -34,7 +34,7 @@ async function accepted(http: string): Promise<number> {
   return ((await (await fetch(`${http}/v1/status`)).json()) as { ingest: { accepted: number } }).ingest.accepted;
 }
 
-type Sample = { pps: number; cpuPer1k: number; rss: number; p50?: number; p99?: number; idleRss?: number };
+type Sample = { pps: number; cpuPer1k: number; rss: number; p50?: number; p99?: number; idleRss?: number; commitP50?: number; commitP99?: number; commitMax?: number };
 const samples: Record<string, Sample[]> = { bare: [], embedded1: [], embedded100: [], mosquitto1: [], http: [], latency: [] };
 
 for (let rep = 0; rep < REPS; rep++) {
@@ -101,11 +101,13 @@ for (let rep = 0; rep < REPS; rep++) {
     const rss = peakRss(gw.pid);
     const n = Math.round(rate * (quick ? 5 : 10));
     const r = await runMqttLoad(client, { messages: n, pointsPerMessage: 1, window: 100_000, rate });
-    samples.latency!.push({ pps: rate, cpuPer1k: 0, rss: rss.stop(), p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99) });
+    // The gateway's own measure: input reaching the ingest core -> committed (see IngestStats.commitLatencyMs).
+    const c = ((await (await fetch(`${gw.addresses.http}/v1/status`)).json()) as { ingest: { commitLatencyMs: { p50: number; p99: number; max: number } } }).ingest.commitLatencyMs;
+    samples.latency!.push({ pps: rate, cpuPer1k: 0, rss: rss.stop(), p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), commitP50: c.p50, commitP99: c.p99, commitMax: c.max });
     await client.endAsync();
     await gw.stop();
   }
-  process.stderr.write(`rep ${rep + 1}/${REPS} done\n`);
+  process.stderr.write(`rep ${rep + 1}/${REPS} done: ${Object.entries(samples).map(([k, v]) => `${k} ${round(v.at(-1)?.pps ?? 0, 0)}/s peak ${round(v.at(-1)?.rss ?? 0, 0)} MiB`).join(", ")}\n`);
 }
 
 const med = (k: string, f: keyof Sample) => median(samples[k]!.map((s) => s[f] as number));
@@ -119,8 +121,11 @@ const figures = {
   mqtt_embedded_100pt_durable: { value: round(med('embedded100', 'pps'), 0), unit: 'points/s', target: 150_000, meets: med('embedded100', 'pps') >= 150_000 },
   mqtt_mosquitto_1pt_durable: { value: round(med('mosquitto1', 'pps'), 0), unit: 'points/s' },
   http_batch_1000_durable: { value: round(med('http', 'pps'), 0), unit: 'points/s', target: 150_000, meets: med('http', 'pps') >= 150_000 },
-  commit_latency_p50_half_rate: { value: round(med('latency', 'p50'), 2), unit: 'ms' },
-  commit_latency_p99_half_rate: { value: round(med('latency', 'p99'), 2), unit: 'ms', target: 20, meets: med('latency', 'p99') < 20 },
+  ingest_to_commit_p50_half_rate: { value: round(med('latency', 'commitP50'), 2), unit: 'ms' },
+  ingest_to_commit_p99_half_rate: { value: round(med('latency', 'commitP99'), 2), unit: 'ms', target: 20, meets: med('latency', 'commitP99') < 20 },
+  ingest_to_commit_max_half_rate: { value: round(med('latency', 'commitMax'), 2), unit: 'ms' },
+  publish_to_puback_p50_half_rate: { value: round(med('latency', 'p50'), 2), unit: 'ms' },
+  publish_to_puback_p99_half_rate: { value: round(med('latency', 'p99'), 2), unit: 'ms' },
   cpu_per_1k_points_embedded_1pt: { value: round(med('embedded1', 'cpuPer1k'), 1), unit: 'ms' },
   cpu_per_1k_points_embedded_100pt: { value: round(med('embedded100', 'cpuPer1k'), 1), unit: 'ms' },
   cpu_per_1k_points_bare_broker: { value: round(med('bare', 'cpuPer1k'), 1), unit: 'ms' },
@@ -132,6 +137,8 @@ const conditions = {
   messages_1pt: N1, messages_100pt: N100, http_requests: HTTP_REQ, http_batch: 1000, http_concurrency: 4, qos: 1, window: 1000,
   sqlite_synchronous: 'full', group_commit: 'default (5000 points / 2 ms)', latency_rate_msgs_s: round(median(samples.latency!.map((s) => s.pps)), 0),
   load_generator: 'same machine, one mqtt.js client in the bench process; gateway in its own process',
+  latency: 'ingest_to_commit = measured by the gateway from an input reaching its ingest core to its commit (the PUBACK leaves then); publish_to_puback = measured by the load generator, so it adds the client, the broker\'s network path and the load generator\'s own event-loop stalls',
+  load_average_1min_at_end: round((await import('node:os')).loadavg()[0], 2),
   gateway_build: 'esbuild bundle as built by npm run build (no tsx loader)',
   gateway_node_flags: NODE_FLAGS, sqlite_checkpoint: 'gateway default (gateway.store.checkpoint)',
 };

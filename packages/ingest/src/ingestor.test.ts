@@ -108,3 +108,14 @@ test('after close, input is refused with ERR_STORE_CLOSED rather than silently d
   await ingestor.close();
   await assert.rejects(ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1 }])), (e) => isOutpostError(e, 'ERR_STORE_CLOSED'));
 });
+
+test('ingest-to-commit latency is measured per input: the group-commit wait shows in it', async (t) => {
+  const { ingestor } = setup(t, {}, { groupCommit: { maxDelayMs: 30 } });
+  assert.deepEqual(ingestor.stats().commitLatencyMs, { count: 0, p50: null, p99: null, max: 0 });
+  await Promise.all([0, 1, 2].map((i) => ingestor.ingest(input([{ device: 'd', metric: 'm', value: i, ts: now + i }]))));
+  const l = ingestor.stats().commitLatencyMs;
+  assert.equal(l.count, 3);
+  // Each input waited for the 30 ms group-commit window (log buckets: within ±10 %).
+  assert.ok(l.p50! >= 25 && l.max >= 29, JSON.stringify(l));
+  assert.ok(l.p99! <= l.max * 1.1 + 1);
+});

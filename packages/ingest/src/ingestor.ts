@@ -2,6 +2,7 @@ import {
   OutpostError, silentLogger,
   type CommittedListener, type IngestInput, type IngestOutcome, type Ingestor, type Logger, type Point, type Reject, type RejectReason,
 } from '@outpost/contract';
+import { LatencyHistogram } from '@outpost/contract/latency-histogram';
 import type { DeadLetterInput, GatewayStore } from '@outpost/storage';
 import { DEFAULT_NORMALISE, Normaliser, isReject, type NormaliseOptions } from './normalise.js';
 import { RejectLog } from './reject-log.js';
@@ -32,6 +33,11 @@ export interface IngestStats {
   pending: number;
   /** Devices whose clock is being corrected, with the correction in ms. */
   clockSkew: Record<string, number>;
+  /**
+   * Ingest-to-commit latency since start: from an input reaching the ingest core to its commit
+   * (when its PUBACK or HTTP reply may leave). Percentiles within ±10 % (log buckets); null before the first commit.
+   */
+  commitLatencyMs: { count: number; p50: number | null; p99: number | null; max: number };
 }
 
 interface Waiter {
@@ -40,6 +46,8 @@ interface Waiter {
   /** Candidate index of each of this input's points, in batch order. */
   indexes: number[];
   rejects: Reject[];
+  /** performance.now() when the input reached the ingest core. */
+  at: number;
   resolve: (o: IngestOutcome) => void;
   reject: (e: unknown) => void;
 }
@@ -63,6 +71,8 @@ export class GatewayIngestor implements Ingestor {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private closed = false;
   private counters = { accepted: 0, duplicates: 0, commits: 0, commitFailures: 0, lastCommitError: undefined as string | undefined };
+  private readonly latency = new LatencyHistogram();
+  private latencyMax = 0;
 
   constructor(opts: IngestorOptions) {
     this.store = opts.store;
@@ -82,6 +92,7 @@ export class GatewayIngestor implements Ingestor {
 
   ingest(input: IngestInput): Promise<IngestOutcome> {
     if (this.closed) return Promise.reject(new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted'));
+    const at = performance.now();
     const first = this.points.length;
     const indexes: number[] = [];
     const rejects: Reject[] = [];
@@ -97,14 +108,14 @@ export class GatewayIngestor implements Ingestor {
       }
     }
     if (rejects.length > 0) this.deadLetters.push(deadLetterFor(input, rejects, candidates.length));
-    return this.enqueue(first, indexes, rejects);
+    return this.enqueue(first, indexes, rejects, at);
   }
 
   rejectInput(input: Omit<IngestInput, 'candidates'>, reject: Reject): Promise<void> {
     if (this.closed) return Promise.reject(new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted'));
     this.rejectLog.record(reject, input.source, input.origin);
     this.deadLetters.push(deadLetterFor(input, [reject], 0));
-    return this.enqueue(this.points.length, [], [reject]).then(() => undefined);
+    return this.enqueue(this.points.length, [], [reject], performance.now()).then(() => undefined);
   }
 
   /** Commit everything pending now. */
@@ -148,6 +159,8 @@ export class GatewayIngestor implements Ingestor {
       this.counters.duplicates += duplicates.length;
     }
     this.counters.accepted += committed.length;
+    const done = performance.now();
+    for (const w of waiters) this.recordLatency(done - w.at);
     for (const w of waiters) w.resolve({ accepted: w.indexes.length - w.rejects.filter((r) => r.reason === 'duplicate').length, rejected: w.rejects });
     if (committed.length > 0) {
       for (const l of this.listeners) {
@@ -166,6 +179,7 @@ export class GatewayIngestor implements Ingestor {
       commitFailures: this.counters.commitFailures,
       pending: this.points.length,
       clockSkew: this.normaliser.skewCorrections(),
+      commitLatencyMs: { count: this.latency.count, p50: this.latency.quantile(0.5), p99: this.latency.quantile(0.99), max: this.latencyMax },
     };
     if (this.counters.lastCommitError !== undefined) s.lastCommitError = this.counters.lastCommitError;
     return s;
@@ -177,9 +191,14 @@ export class GatewayIngestor implements Ingestor {
     this.closed = true;
   }
 
-  private enqueue(first: number, indexes: number[], rejects: Reject[]): Promise<IngestOutcome> {
+  private recordLatency(ms: number): void {
+    this.latency.record(ms);
+    if (ms > this.latencyMax) this.latencyMax = ms;
+  }
+
+  private enqueue(first: number, indexes: number[], rejects: Reject[], at: number): Promise<IngestOutcome> {
     const p = new Promise<IngestOutcome>((resolve, reject) => {
-      this.waiters.push({ first, indexes, rejects, resolve, reject });
+      this.waiters.push({ first, indexes, rejects, at, resolve, reject });
     });
     if (this.points.length >= this.maxPoints) this.flush();
     else if (this.timer === undefined) {

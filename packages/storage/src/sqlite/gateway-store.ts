@@ -27,7 +27,7 @@ export interface GatewayStoreOptions {
   checkpoint?: 'inline' | 'background';
   /** Background checkpoint interval, ms (default 500). */
   checkpointIntervalMs?: number;
-  /** Inline mode: WAL pages that trigger SQLite's automatic checkpoint (default 1000, SQLite's own). */
+  /** Inline mode: WAL pages that trigger SQLite's automatic checkpoint (unset: SQLite's own 1000; the gateway config defaults to 100). */
   checkpointPages?: number;
   /** Dead letters kept; older ones are deleted as new ones arrive. */
   deadLetterMaxRows?: number;
