@@ -7,6 +7,7 @@ import { startGateway as defaultStartGateway, type RunningGateway, type StartGat
 import { HubClient, type HubClientOptions } from '../hub-client/client.js';
 import { readState, writeState } from '../hub-client/state.js';
 import { createHealth, modelHeartbeat } from './health.js';
+import { processorHeartbeat } from '../processors/installed.js';
 import { ArtifactAgent } from '../artifacts/agent.js';
 import { gatewayInstallers } from '../artifacts/installers/index.js';
 import type { Installers } from '../artifacts/types.js';
@@ -121,7 +122,7 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     hubUrl: hub.url, hardwareId: hub.hardwareId ?? defaultHardwareId(), name: hub.name ?? local.id,
     registrationToken: hub.registrationToken, stateFile, intervalMs: hub.heartbeatIntervalMs, shipLogsAt: hub.shipLogsAt,
     logger, ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    health: () => ({ ...health(gw?.status(), current.dataDir), ...modelHeartbeat(gw?.pipelines) }),
+    health: () => ({ ...health(gw?.status(), current.dataDir), ...processorHeartbeat(gw?.pipelines), ...modelHeartbeat(gw?.pipelines) }),
     applyConfig: apply,
   };
   client = new HubClient(clientOptions);
