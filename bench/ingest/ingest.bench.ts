@@ -138,7 +138,7 @@ const conditions = {
   sqlite_synchronous: 'full', group_commit: 'default (5000 points / 2 ms)', latency_rate_msgs_s: round(median(samples.latency!.map((s) => s.pps)), 0),
   load_generator: 'same machine, one mqtt.js client in the bench process; gateway in its own process',
   latency: 'ingest_to_commit = measured by the gateway from an input reaching its ingest core to its commit (the PUBACK leaves then); publish_to_puback = measured by the load generator, so it adds the client, the broker\'s network path and the load generator\'s own event-loop stalls',
-  load_average_1min_at_end: round((await import('node:os')).loadavg()[0], 2),
+  load_average_1min_at_end: round((await import('node:os')).loadavg()[0] ?? 0, 2),
   gateway_build: 'esbuild bundle as built by npm run build (no tsx loader)',
   gateway_node_flags: NODE_FLAGS, sqlite_checkpoint: 'gateway default (gateway.store.checkpoint)',
 };

@@ -1,44 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@outpost/config';
 import { OnnxModel } from '@outpost/ml';
 import { buildMlp } from '@outpost/ml/onnx/build';
-import { tempDir, waitFor } from '@outpost/testing';
-// Test-only: the real hub over real HTTP, so the gateway meets the routes it meets in a fleet.
-import { startHub } from '@outpost/hub';
-import { startHubLink } from '../hub-link/supervisor.js';
+import { waitFor } from '@outpost/testing';
+// A real hub over real HTTP and a gateway linked to it, so the gateway meets the routes it meets in a fleet.
+import { startLinkedGateway } from '../hub-link/linked-fixture.js';
 
-const PASSWORD = 'correct horse battery staple';
 const MODEL = buildMlp({ inputs: 1, hidden: [8], outputs: 1, seed: 31 });
 
 test('ONNX model: upload → validated version → canary deployment to a gateway → live scoring in its pipeline and through the hub API → monitoring from both', async (t) => {
-  const tmp = tempDir('outpost-onnx-deploy-');
-  t.after(tmp.cleanup);
-  const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
-  t.after(() => hub.stop());
-  let admin = '';
-  const call = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${admin}` }) => {
-    const raw = body instanceof Uint8Array;
-    const r = await fetch(`${base}${path}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': raw ? 'application/octet-stream' : 'application/json' } : {}) }, ...(body !== undefined ? { body: raw ? body : JSON.stringify(body) } : {}) });
-    const text = await r.text();
-    return { status: r.status, json: (text ? JSON.parse(text) : undefined) as any, text }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const api = (method: string, path: string, body?: unknown) => call(hub.url, method, path, body);
-  await api('POST', '/v1/setup', { orgName: 'Plant', email: 'root@plant.test', password: PASSWORD });
-  admin = (await api('POST', '/v1/sessions', { email: 'root@plant.test', password: PASSWORD })).json.token;
-
-  const reg = await api('POST', '/v1/registration-tokens', {});
-  const file = `${tmp.dir}/outpost.json`;
-  writeFileSync(file, JSON.stringify({ gateway: {
-    id: 'line-1', dataDir: `${tmp.dir}/gw`, http: { port: 0 }, mqtt: { mode: 'off' },
-    hub: { url: hub.url, registrationToken: reg.json.token, hardwareId: 'serial-9' },
-  } }));
-  const link = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
-  t.after(() => link.stop());
-  const device = link.client.deviceId!;
-  const gw = (method: string, path: string, body?: unknown) => call(link.gateway()!.addresses.http, method, path, body);
+  const { api, gw, device, dir } = await startLinkedGateway(t, 'outpost-onnx-deploy-', 'serial-9');
 
   // Upload: validated (loads, schema from the graph, test inference) and tagged.
   const up = await api('POST', '/v1/registry/models/vib/versions?tag=production&filename=vib.onnx', MODEL);
@@ -54,7 +27,7 @@ test('ONNX model: upload → validated version → canary deployment to a gatewa
   const dep = await api('POST', '/v1/registry/models/vib/versions/1/deploy', { target: { devices: [device] }, strategy: { kind: 'canary', count: 1, soakS: 0 }, healthS: 0 });
   assert.equal(dep.status, 201, dep.text);
   await waitFor(async () => (await api('GET', `/v1/deployments/${dep.json.deployment.id}`)).json.state === 'completed', { timeoutMs: 60_000, intervalMs: 200, what: 'deployment completed' });
-  assert.ok(existsSync(join(tmp.dir, 'gw', 'models', 'vib@1.onnx')));
+  assert.ok(existsSync(join(dir, 'gw', 'models', 'vib@1.onnx')));
 
   const pipeline = {
     schemaVersion: 1, id: 'vib-score',

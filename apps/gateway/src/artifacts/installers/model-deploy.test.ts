@@ -1,45 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@outpost/config';
 import { createSimulator } from '@outpost/simulator';
-import { tempDir, waitFor } from '@outpost/testing';
-// Test-only: the real hub over real HTTP, so the gateway meets the routes it meets in a fleet.
-import { startHub } from '@outpost/hub';
-import { startHubLink } from '../../hub-link/supervisor.js';
+import { waitFor } from '@outpost/testing';
+// A real hub over real HTTP and a gateway linked to it, so the gateway meets the routes it meets in a fleet.
+import { startLinkedGateway } from '../../hub-link/linked-fixture.js';
 
-const PASSWORD = 'correct horse battery staple';
 const MIN = 60_000;
 const H = 60 * MIN;
 const STEP = 10_000;
 
 test('hub training job → model version → deploy → gateway agent installs it → the gateway pipeline flags the faults injected in live simulator data', async (t) => {
-  const tmp = tempDir('outpost-model-deploy-');
-  t.after(tmp.cleanup);
-  const hub = await startHub(loadConfig({ overrides: { hub: { port: 0, dataDir: `${tmp.dir}/hub`, heartbeatIntervalS: 1, log: { level: 'silent' } } } }).hub);
-  t.after(() => hub.stop());
-  let admin = '';
-  const call = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${admin}` }) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await r.text();
-    return { status: r.status, json: (text ? JSON.parse(text) : undefined) as any, text };
-  };
-  const api = (method: string, path: string, body?: unknown) => call(hub.url, method, path, body);
-  await api('POST', '/v1/setup', { orgName: 'Plant', email: 'root@plant.test', password: PASSWORD });
-  admin = (await api('POST', '/v1/sessions', { email: 'root@plant.test', password: PASSWORD })).json.token;
-
-  // A gateway under the hub link (registered with a token, heartbeats, artifact agent).
-  const reg = await api('POST', '/v1/registration-tokens', {});
-  const file = `${tmp.dir}/outpost.json`;
-  writeFileSync(file, JSON.stringify({ gateway: {
-    id: 'line-1', dataDir: `${tmp.dir}/gw`, http: { port: 0 }, mqtt: { mode: 'off' },
-    hub: { url: hub.url, registrationToken: reg.json.token, hardwareId: 'serial-7' },
-  } }));
-  const link = await startHubLink({ load: (pushed) => loadConfig({ file, overrides: pushed ? { gateway: pushed } as never : {} }).gateway });
-  t.after(() => link.stop());
-  const device = link.client.deviceId!;
-  const gw = (method: string, path: string, body?: unknown) => call(link.gateway()!.addresses.http, method, path, body);
+  const { api, gw, device, dir } = await startLinkedGateway(t, 'outpost-model-deploy-');
 
   // Four hours of simulator history stored on the hub; the fault log is the label file.
   const T0 = Math.floor(Date.now() / H) * H - 8 * H;
@@ -53,7 +26,7 @@ test('hub training job → model version → deploy → gateway agent installs i
     return out;
   };
   const key = (await api('POST', '/v1/api-keys', { name: 'k', scopes: ['ingest'] })).json.secret as string;
-  const ingested = await call(hub.url, 'POST', '/v1/ingest', { device_external_id: 'serial-7', metrics: take(T0, T0 + 4 * H).map((p) => ({ name: 'pressure', ts: p.ts, value: p.value })) }, { 'x-api-key': key });
+  const ingested = await api('POST', '/v1/ingest', { device_external_id: 'serial-7', metrics: take(T0, T0 + 4 * H).map((p) => ({ name: 'pressure', ts: p.ts, value: p.value })) }, { 'x-api-key': key });
   assert.equal(ingested.status, 202, ingested.text);
   await waitFor(async () => (await api('GET', `/v1/ingest/batches/${ingested.json.batchId}`)).json.status === 'stored', { timeoutMs: 30_000, intervalMs: 100, what: 'history stored' });
   const labels = 'start,end\n' + sim.faultLog().map((e) => `${e.start},${e.end}`).join('\n');
@@ -66,7 +39,7 @@ test('hub training job → model version → deploy → gateway agent installs i
   const dep = await api('POST', '/v1/models/pump-pressure/versions/1/deploy', { devices: [device] });
   assert.equal(dep.status, 200, dep.text);
   await waitFor(async () => (await api('GET', `/v1/deployments/${dep.json.deployment.id}`)).json.state === 'completed', { timeoutMs: 30_000, intervalMs: 200, what: 'deployment completed' });
-  assert.ok(existsSync(join(tmp.dir, 'gw', 'models', 'pump-pressure@1.json')));
+  assert.ok(existsSync(join(dir, 'gw', 'models', 'pump-pressure@1.json')));
 
   const pipeline = {
     schemaVersion: 1, id: 'pump-anomalies',
