@@ -4,3 +4,4 @@ export { FAULT_KINDS, type FaultKind, type FaultSpec, type FaultEvent } from './
 export { DEVICE_KINDS, type DeviceKind } from './devices/index.js';
 export { layoutRegisters, gatewayModbusConfig, registerMapMarkdown, type MappedRegister, type GatewayMapOptions } from './register-map.js';
 export { createRng, type Rng } from './prng.js';
+export { faultyPump } from './faulty-pump.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSimulator } from '@outpost/simulator';
+import { faultyPump } from '@outpost/simulator';
 import { waitFor } from '@outpost/testing';
 // A real hub over real HTTP and a gateway linked to it, so the gateway meets the routes it meets in a fleet.
 import { startLinkedGateway } from '../../hub-link/linked-fixture.js';
@@ -16,15 +16,7 @@ test('hub training job → model version → deploy → gateway agent installs i
 
   // Four hours of simulator history stored on the hub; the fault log is the label file.
   const T0 = Math.floor(Date.now() / H) * H - 8 * H;
-  const sim = createSimulator({ seed: 3, devices: [{ id: 'pump-1', kind: 'pump', options: { cycleMinutes: 0 }, faults: [
-    { kind: 'spike', metric: 'pressure', startMs: 2 * H, everyMs: 3 * H, durationMs: 20_000 },
-    { kind: 'stuck', metric: 'pressure', startMs: 2.5 * H, everyMs: 3 * H, durationMs: 15 * MIN },
-  ] }] });
-  const take = (from: number, to: number) => {
-    const out: Array<{ ts: number; value: number }> = [];
-    for (let ts = from; ts < to; ts += STEP) out.push({ ts, value: sim.step(ts)[0]!.values.pressure as number });
-    return out;
-  };
+  const { sim, pressure: take } = faultyPump(STEP);
   const key = (await api('POST', '/v1/api-keys', { name: 'k', scopes: ['ingest'] })).json.secret as string;
   const ingested = await api('POST', '/v1/ingest', { device_external_id: 'serial-7', metrics: take(T0, T0 + 4 * H).map((p) => ({ name: 'pressure', ts: p.ts, value: p.value })) }, { 'x-api-key': key });
   assert.equal(ingested.status, 202, ingested.text);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLabelCsv, trainDetector } from '@outpost/ml';
-import { createSimulator } from '@outpost/simulator';
+import { faultyPump } from '@outpost/simulator';
 import { waitFor } from '@outpost/testing';
 import { MIN, T0, startTestGateway, testDir } from '../../pipelines/gateway-fixture.js';
 import type { StagedArtifact } from '../types.js';
@@ -15,15 +15,7 @@ const node = (id: string, kind: string, config: Record<string, unknown> = {}) =>
 
 test('model installer: a trained detector deployed to a gateway scores live simulator data in its pipeline and flags the injected faults; a bad artifact changes nothing', async (t) => {
   const dir = testDir(t);
-  const sim = createSimulator({ seed: 3, devices: [{ id: 'pump-1', kind: 'pump', options: { cycleMinutes: 0 }, faults: [
-    { kind: 'spike', metric: 'pressure', startMs: 2 * H, everyMs: 3 * H, durationMs: 20_000 },
-    { kind: 'stuck', metric: 'pressure', startMs: 2.5 * H, everyMs: 3 * H, durationMs: 15 * MIN },
-  ] }] });
-  const take = (from: number, to: number) => {
-    const out: Array<{ ts: number; value: number }> = [];
-    for (let ts = from; ts < to; ts += STEP) out.push({ ts, value: sim.step(ts)[0]!.values.pressure as number });
-    return out;
-  };
+  const { sim, pressure: take } = faultyPump(STEP);
   // What a hub training job does with four hours of history and the fault log as labels.
   const history = take(T0, T0 + 4 * H);
   const labels = parseLabelCsv('start,end\n' + sim.faultLog().map((e) => `${e.start},${e.end}`).join('\n'));

@@ -8,7 +8,7 @@ import type { Point } from '@outpost/contract';
 import { testPipeline, type PipelineDocument } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
 import { DetectorModelRunner } from '@outpost/ml';
-import { createSimulator } from '@outpost/simulator';
+import { faultyPump } from '@outpost/simulator';
 import { waitFor } from '@outpost/testing';
 import { hubFixture } from '../../testkit/fixture.js';
 import { deployedThroughArtifacts } from './suite.js';
@@ -26,15 +26,7 @@ test('a model trained on simulator history deploys and flags the faults injected
   const deviceId = (await f.call('POST', '/v1/register', { body: { token: reg.json.token, hardwareId: 'pump-1' } })).json.deviceId as string;
   const key = (await f.call('POST', '/v1/api-keys', { token, body: { name: 'k', scopes: ['ingest'] } })).json.secret as string;
 
-  const sim = createSimulator({ seed: 3, devices: [{ id: 'pump-1', kind: 'pump', options: { cycleMinutes: 0 }, faults: [
-    { kind: 'spike', metric: 'pressure', startMs: 2 * H, everyMs: 3 * H, durationMs: 20_000 },
-    { kind: 'stuck', metric: 'pressure', startMs: 2.5 * H, everyMs: 3 * H, durationMs: 15 * MIN },
-  ] }] });
-  const take = (from: number, to: number) => {
-    const out: Array<{ ts: number; value: number }> = [];
-    for (let ts = from; ts < to; ts += STEP) out.push({ ts, value: sim.step(ts)[0]!.values.pressure as number });
-    return out;
-  };
+  const { sim, pressure: take } = faultyPump(STEP);
   const ingest = async (pts: Array<{ ts: number; value: number }>) => {
     const r = await f.call('POST', '/v1/ingest', { apiKey: key, body: { device_external_id: 'pump-1', metrics: pts.map((p) => ({ name: 'pressure', ts: p.ts, value: p.value })) } });
     assert.equal(r.status, 202, r.body);
