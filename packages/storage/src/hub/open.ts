@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata } from 'kysely';
 import type { HubTables } from './schema.js';
 
 export type HubDialect = 'sqlite' | 'postgres';
@@ -55,8 +55,49 @@ export async function openHubDb(opts: HubDbOptions): Promise<HubDb> {
     types,
     ...(schema !== undefined ? { options: `-c search_path="${schema}"` } : {}),
   });
-  const db = new Kysely<HubTables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<HubTables>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', ...(schema !== undefined ? { schema } : {}), close: () => db.destroy() };
+}
+
+/**
+ * Kysely's PostgreSQL introspector (what its Migrator uses to find its own tables) reads the
+ * columns of every table in the database and calls name-based catalog functions on each. A schema
+ * dropped by someone else at that moment (another hub, a test run next door) makes the whole query
+ * fail with "schema ... does not exist". This one looks only at the hub's own schema, by oid.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector { return new SchemaScopedIntrospector(db); }
+}
+
+class SchemaScopedIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return rows.filter((r) => r.name !== null);
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ schema: string; table: string; kind: string; column: string; type: string; type_schema: string; not_null: boolean; has_default: boolean }>`
+      select ns.nspname as schema, c.relname as table, c.relkind as kind, a.attname as column,
+             t.typname as type, tns.nspname as type_schema, a.attnotnull as not_null, a.atthasdef as has_default
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      join pg_catalog.pg_type t on t.oid = a.atttypid
+      join pg_catalog.pg_namespace tns on tns.oid = t.typnamespace
+      where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      order by c.relname, a.attnum`.execute(this.db);
+    const tables = new Map<string, TableMetadata & { columns: TableMetadata['columns'][number][] }>();
+    for (const r of rows) {
+      let table = tables.get(r.table);
+      if (!table) tables.set(r.table, table = { name: r.table, schema: r.schema, isView: r.kind === 'v', columns: [] });
+      table.columns.push({ name: r.column, dataType: r.type, dataTypeSchema: r.type_schema, isNullable: !r.not_null, hasDefaultValue: r.has_default, isAutoIncrementing: false });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> { return { tables: await this.getTables() }; }
 }
 
 /**
