@@ -21,7 +21,9 @@ export interface BackendInit {
 export interface SandboxBackend {
   /** Builds the sandbox and compiles the script; resolves with a compile failure instead of throwing. */
   start(): Promise<ScriptFailure | undefined>;
-  /** One call with a JSON request `{ data, device?, metrics? }`. Never called concurrently. */
+  /** True when the sandbox also takes plain points as columns (`{ c }`, see columns.ts). */
+  readonly columns?: boolean;
+  /** One call with a JSON request `{ data, device?, metrics? }` (or columns). Never called concurrently. */
   invoke(request: string): Promise<BackendOutcome>;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import type { Point } from '@outpost/contract';
 import { OutpostError } from '@outpost/contract';
 import type { SandboxBackend } from './backend.js';
+import { encodeRequest } from './columns.js';
 import { IsolateBackend } from './js/isolate-backend.js';
 import { DEFAULT_SCRIPT_LIMITS, resolveLimits } from './limits.js';
 import { parseReply } from './output.js';
@@ -104,7 +105,7 @@ export class SandboxedScript implements ScriptRunner {
     const t0 = performance.now();
     let request: string;
     try {
-      request = JSON.stringify({ data, device: ctx.device, metrics: ctx.metrics });
+      request = this.backend.columns === true ? encodeRequest(data, ctx.device, ctx.metrics) : JSON.stringify({ data, device: ctx.device, metrics: ctx.metrics });
     } catch (e) {
       return this.fail({ reason: 'invalid-output', message: `the input cannot be serialised: ${String(e)}` }, [], t0);
     }

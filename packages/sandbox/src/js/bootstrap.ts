@@ -4,12 +4,16 @@
  * the script. The prelude captures the intrinsics the wrapper needs before user code can replace
  * them; tampering after that only breaks the script itself, and the host re-validates everything.
  *
- * Reply protocol (shared with the Python worker):
+ * Request: { "data": <point or points>, "device"?, "metrics"? }, or a batch of plain points as
+ * columns { "c": <columns>, … } (see ../columns.ts), rebuilt into objects before the call.
+ *
+ * Reply protocol (shared with the Python worker, which only sends "p"):
  *   { "p": <process() result>, "l": [[level, message], …], "s"?: <state when changed> }
+ *   { "c": <columns>, "l": …, "s"?: … } when the result is minColumns or more plain points
  *   { "e": { "name", "message", "stack" }, "l": [...] }
  */
 
-/** Runs before the user script: keeps pristine references the wrapper relies on. */
+/** Runs before the user script (then COLUMNS_CODEC): keeps pristine references the wrapper relies on. */
 export const PRELUDE = `
 const __outpost = Object.freeze({
   parse: JSON.parse, stringify: JSON.stringify, entries: Object.entries, fromEntries: Object.fromEntries,
@@ -19,10 +23,11 @@ const __outpost = Object.freeze({
 
 /**
  * Runs after the user script; evaluates to the call function. Arguments of the factory:
- * initial state JSON, config JSON, the max number of log lines per call.
+ * initial state JSON, config JSON, the max number of log lines per call, the output limit in
+ * bytes, whether to record previous values from the start, the least points sent as columns.
  */
 export const WRAPPER = `
-(function (stateJson, configJson, maxLogs, maxOutputBytes, trackPrevious) {
+(function (stateJson, configJson, maxLogs, maxOutputBytes, trackPrevious, minColumns) {
   const X = __outpost;
   const userFn = typeof process === 'function' ? process : undefined;
   if (userFn === undefined) throw new Error('the script must define function process(data, context)');
@@ -69,16 +74,28 @@ export const WRAPPER = `
     e: e instanceof Error ? { name: e.name, message: X.String(e.message), stack: X.String(e.stack) } : { name: 'Error', message: text(e) },
     l: logs,
   });
+  const C = __outpostColumns;
+  const tooLarge = (bytes, atLeast) => X.stringify({ e: { name: 'OutputLimit', message: 'output of ' + (atLeast ? 'more than ' : '') + bytes + ' bytes exceeds the limit of ' + maxOutputBytes }, l: [] });
   const reply = (out, seen) => {
     let json;
+    // The output limit counts the reply with the points as JSON objects, however they are sent.
+    let size;
     try {
-      json = X.stringify(dirty ? { p: out === undefined ? null : out, l: logs, s: X.fromEntries(state) } : { p: out === undefined ? null : out, l: logs });
+      const cols = X.isArray(out) && out.length >= minColumns && out.toJSON === undefined ? C.write(out, maxOutputBytes) : undefined;
+      if (cols !== undefined && cols.json === undefined) return tooLarge(cols.size, true);
+      if (cols !== undefined) {
+        // The same text JSON.stringify gives for { c, l, s? }; the object form would be '{"p":' + list + tail.
+        const tail = ',"l":' + X.stringify(logs) + (dirty ? ',"s":' + X.stringify(X.fromEntries(state)) : '') + '}';
+        json = '{"c":' + cols.json + tail;
+        size = 5 + cols.size + tail.length;
+      } else {
+        json = X.stringify(dirty ? { p: out === undefined ? null : out, l: logs, s: X.fromEntries(state) } : { p: out === undefined ? null : out, l: logs });
+        size = json.length;
+      }
     } catch (e) {
       return X.stringify({ e: { name: 'OutputError', message: 'the result cannot be serialised as JSON: ' + X.String(e && e.message) }, l: logs });
     }
-    if (json.length > maxOutputBytes) {
-      return X.stringify({ e: { name: 'OutputLimit', message: 'output of ' + json.length + ' bytes exceeds the limit of ' + maxOutputBytes }, l: [] });
-    }
+    if (size > maxOutputBytes) return tooLarge(size, false);
     remember(seen);
     return json;
   };
@@ -86,10 +103,12 @@ export const WRAPPER = `
     const req = X.parse(requestJson);
     logs = [];
     dirty = false;
+    let data = req.data;
+    if (req.c !== undefined) data = C.read(req.c);
     const context = { device: req.device, metrics: req.metrics || {}, config, state: stateApi, log, previous };
-    const seen = snapshot(req.data);
+    const seen = snapshot(data);
     let out;
-    try { out = userFn(req.data, context); } catch (e) { return failure(e); }
+    try { out = userFn(data, context); } catch (e) { return failure(e); }
     if (out !== null && typeof out === 'object' && typeof out.then === 'function') {
       return Promise.resolve(out).then((o) => reply(o, seen), failure);
     }

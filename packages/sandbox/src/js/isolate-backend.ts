@@ -12,8 +12,10 @@ import type ivm from 'isolated-vm';
 import { lazyRequire } from '@outpost/contract/lazy';
 import type { BackendInit, BackendOutcome, SandboxBackend } from '../backend.js';
 import { MAX_LOG_LINES } from '../backend.js';
+import { MIN_COLUMN_POINTS } from '../columns.js';
 import type { ScriptFailure, ScriptFailureReason } from '../types.js';
 import { PRELUDE, WRAPPER } from './bootstrap.js';
+import { COLUMNS_CODEC } from './columns-codec.js';
 
 // isolated-vm (a native addon) is loaded by the first script, not by every gateway.
 const loadIvm = lazyRequire<typeof ivm>(import.meta.url, 'isolated-vm');
@@ -21,6 +23,7 @@ const loadIvm = lazyRequire<typeof ivm>(import.meta.url, 'isolated-vm');
 type CallFn = (request: string) => string | Promise<string>;
 
 export class IsolateBackend implements SandboxBackend {
+  readonly columns = true;
   private isolate: ivm.Isolate | undefined;
   private call: ivm.Reference<CallFn> | undefined;
   private closed = false;
@@ -49,10 +52,11 @@ export class IsolateBackend implements SandboxBackend {
     const timeout = limits.timeoutMs;
     const context = await isolate.createContext();
     await (await isolate.compileScript(PRELUDE, { filename: 'outpost:prelude' })).run(context, { timeout });
+    await (await isolate.compileScript(COLUMNS_CODEC, { filename: 'outpost:columns' })).run(context, { timeout });
     // The script's top level runs once here, under the same time limit as a call.
     await (await isolate.compileScript(source, { filename: `script:${name}` })).run(context, { timeout });
     const factory = await (await isolate.compileScript(WRAPPER, { filename: 'outpost:wrapper' })).run(context, { reference: true, timeout });
-    this.call = (await factory.apply(undefined, [JSON.stringify(state()), JSON.stringify(config), MAX_LOG_LINES, limits.maxOutputBytes, /\bprevious\b/.test(source)], {
+    this.call = (await factory.apply(undefined, [JSON.stringify(state()), JSON.stringify(config), MAX_LOG_LINES, limits.maxOutputBytes, /\bprevious\b/.test(source), MIN_COLUMN_POINTS], {
       result: { reference: true },
       timeout,
     })) as ivm.Reference<CallFn>;
