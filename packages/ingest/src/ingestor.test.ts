@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fdatasync as fdatasyncReal } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isOutpostError, type IngestInput, type Point } from '@outpost/contract';
@@ -118,4 +119,67 @@ test('ingest-to-commit latency is measured per input: the group-commit wait show
   // Each input waited for the 30 ms group-commit window (log buckets: within ±10 %).
   assert.ok(l.p50! >= 25 && l.max >= 29, JSON.stringify(l));
   assert.ok(l.p99! <= l.max * 1.1 + 1);
+});
+
+test('an input is acknowledged only after the WAL sync that follows its commit has completed', async (t) => {
+  const held: (() => void)[] = [];
+  let syncs = 0;
+  let hold = true;
+  // Holds each fdatasync until the test releases it (a real sync runs at release).
+  const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+    syncs++;
+    const run = () => fdatasyncReal(fd, cb);
+    if (hold) held.push(run);
+    else run();
+  };
+  const { ingestor, path } = setup(t, { fdatasync });
+  let acked = false;
+  const pending = ingestor.ingest(input([{ device: 'd1', metric: 'm', value: 1, ts: now }])).then((o) => { acked = true; return o; });
+  const reader = new Database(path, { readonly: true });
+  t.after(() => reader.close());
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(reader.prepare('SELECT COUNT(*) FROM points').pluck().get(), 1, 'the commit is done (visible to another connection)');
+  assert.equal(syncs, 1, 'one WAL sync was started after the commit');
+  assert.equal(acked, false, 'but nothing is acknowledged while the sync runs');
+  // Commits made while a sync runs wait for the next one, which covers them all.
+  const second = ingestor.ingest(input([{ device: 'd2', metric: 'm', value: 2, ts: now }]));
+  const third = ingestor.ingest(input([{ device: 'd3', metric: 'm', value: 3, ts: now }]));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(syncs, 1, 'no second sync starts while the first runs');
+  held.shift()!();
+  assert.deepEqual(await pending, { accepted: 1, rejected: [] });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(syncs, 2, 'the waiting commits share one following sync');
+  hold = false;
+  held.shift()!();
+  assert.deepEqual((await Promise.all([second, third])).map((o) => o.accepted), [1, 1]);
+  assert.equal(ingestor.stats().accepted, 3);
+  assert.equal(ingestor.stats().commits, 2, 'inputs that arrived during the first sync waited for it and went into one commit');
+});
+
+test('a failed WAL sync refuses the inputs it covered and every later one; what was stored stays readable', async (t) => {
+  let fail = false;
+  const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+    if (!fail) return fdatasyncReal(fd, cb);
+    const err = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    setImmediate(() => cb(err));
+  };
+  const { ingestor, store } = setup(t, { fdatasync });
+  assert.equal((await ingestor.ingest(input([{ device: 'ok', metric: 'm', value: 1, ts: now }]))).accepted, 1);
+  fail = true;
+  await assert.rejects(ingestor.ingest(input([{ device: 'lost', metric: 'm', value: 2, ts: now }])), (e: unknown) => isOutpostError(e, 'ERR_STORE_WRITE') && /fdatasync .* failed \(EIO\)/.test((e as Error).message));
+  fail = false;
+  await assert.rejects(ingestor.ingest(input([{ device: 'later', metric: 'm', value: 3, ts: now }])), (e: unknown) => isOutpostError(e, 'ERR_STORE_WRITE') && /refuses writes.*restart the gateway/.test((e as Error).message), 'a sync failure is permanent: later input is refused, not acknowledged');
+  assert.equal(store.queryPoints({ device: 'ok' }).length, 1);
+  assert.equal(ingestor.stats().accepted, 1);
+  assert.ok(ingestor.stats().commitFailures >= 2);
+});
+
+test('commits that defer their sync leave the connection at synchronous=FULL for every other writer', async (t) => {
+  const { ingestor, store } = setup(t);
+  await ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1, ts: now }]));
+  assert.equal(store.db.pragma('synchronous', { simple: true }), 2, 'FULL');
+  const inline = setup(t, { walSync: 'inline' });
+  await inline.ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1, ts: now }]));
+  assert.equal(inline.store.db.pragma('synchronous', { simple: true }), 2, 'FULL');
 });

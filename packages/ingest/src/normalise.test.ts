@@ -95,3 +95,25 @@ test('a burst of historical points received at one instant is never shifted, how
     assert.equal(p.ts, now - 600_000 + i);
   }
 });
+
+test('attributes: named payload fields ride on the point as attrs; others are dropped; none without the option', () => {
+  const x = n({ attributes: ['seq', 'batch'] });
+  const p = ok(x.normalise({ device: 'd', metric: 'm', value: 1, ts: now, seq: 42, batch: 'b-7', other: 'x' } as never, 0, now));
+  assert.deepEqual(p.attrs, { seq: 42, batch: 'b-7' });
+  assert.equal((p as unknown as Record<string, unknown>).other, undefined);
+  assert.equal(ok(x.normalise({ device: 'd', metric: 'm', value: 1, ts: now + 1 }, 0, now)).attrs, undefined, 'absent attributes add nothing');
+  assert.equal(ok(n().normalise({ device: 'd', metric: 'm', value: 1, ts: now, seq: 42 } as never, 0, now)).attrs, undefined);
+});
+
+test('attributes: an object, a non-finite number or a long string is rejected naming the attribute', () => {
+  const x = n({ attributes: ['seq'] });
+  bad(x.normalise({ device: 'd', metric: 'm', value: 1, seq: { a: 1 } } as never, 2, now), 'wrong_type', /point 2 \(d\/m\): attribute "seq" \(gateway.ingest.attributes\) must be .* got an object/);
+  bad(x.normalise({ device: 'd', metric: 'm', value: 1, seq: 'x'.repeat(300) } as never, 0, now), 'wrong_type', /attribute "seq"/);
+  bad(x.normalise({ device: 'd', metric: 'm', value: 1, seq: [1] } as never, 0, now), 'wrong_type', /got an array/);
+});
+
+test('attributes: point fields, bad names and repeats are refused when the normaliser is built', () => {
+  assert.throws(() => n({ attributes: ['value'] }), /gateway.ingest.attributes\[0\]: "value" is a field of the point itself/);
+  assert.throws(() => n({ attributes: ['seq', '9x'] }), /gateway.ingest.attributes\[1\]: "9x" is not a field name/);
+  assert.throws(() => n({ attributes: ['seq', 'seq'] }), /\[1\]: "seq" is listed twice/);
+});

@@ -1,4 +1,4 @@
-import { QUALITIES, type Point, type PointCandidate, type Quality, type Reject, type RejectReason } from '@outpost/contract';
+import { QUALITIES, type Point, type PointAttr, type PointCandidate, type Quality, type Reject, type RejectReason } from '@outpost/contract';
 import { ClockSkewTracker, type ClockSkewOptions } from './clock-skew.js';
 import { converter, isKnownUnit, type Converter } from './units.js';
 
@@ -21,6 +21,11 @@ export interface NormaliseOptions {
   maxPastMs: number;
   clockSkew: ClockSkewOptions;
   metrics: Record<string, MetricRule>;
+  /**
+   * Payload fields kept on each point as transient attributes (`Point.attrs`): not stored, but
+   * seen by alert rules and action templates. Values must be strings, finite numbers or booleans.
+   */
+  attributes?: readonly string[];
 }
 
 export const DEFAULT_NORMALISE: NormaliseOptions = {
@@ -35,6 +40,18 @@ const NAME = /^[A-Za-z0-9_.:\-/]{1,128}$/;
 const NUMERIC_STRING = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const NON_FINITE_STRING = /^\s*[-+]?(NaN|Infinity|inf)\s*$/i;
 const MAX_STRING_VALUE = 1024;
+const MAX_ATTR_STRING = 256;
+/** Fields of the point model itself; an attribute of the same name would shadow them. */
+export const POINT_FIELDS: readonly string[] = ['device', 'metric', 'ts', 'value', 'unit', 'quality', 'tags', 'points'];
+
+/** Checks `gateway.ingest.attributes`; throws naming the bad entry. */
+export function checkAttributeNames(names: readonly string[], path = 'gateway.ingest.attributes'): void {
+  names.forEach((n, i) => {
+    if (typeof n !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n)) throw new Error(`${path}[${i}]: ${JSON.stringify(n)} is not a field name; expected 1-64 letters, digits or _ (not starting with a digit)`);
+    if (POINT_FIELDS.includes(n)) throw new Error(`${path}[${i}]: "${n}" is a field of the point itself; attributes are the other payload fields (e.g. "seq")`);
+    if (names.indexOf(n) !== i) throw new Error(`${path}[${i}]: "${n}" is listed twice`);
+  });
+}
 
 interface CompiledRule { min: number; max: number; defaultUnit: string | undefined; to: string | undefined; convert: Map<string, Converter | string> }
 
@@ -45,8 +62,11 @@ interface CompiledRule { min: number; max: number; defaultUnit: string | undefin
 export class Normaliser {
   private readonly rules = new Map<string, CompiledRule>();
   private readonly skew: ClockSkewTracker;
+  private readonly attributes: readonly string[];
 
   constructor(private readonly opts: NormaliseOptions = DEFAULT_NORMALISE) {
+    this.attributes = opts.attributes ?? [];
+    checkAttributeNames(this.attributes);
     for (const [metric, r] of Object.entries(opts.metrics)) {
       for (const u of [r.unit, r.convertTo]) {
         if (u !== undefined && !isKnownUnit(u)) throw new Error(`gateway.ingest.metrics.${metric}: unknown unit "${u}"`);
@@ -124,10 +144,21 @@ export class Normaliser {
       tags = tags ? { ...tags, ...(c.tags as Record<string, string>) } : (c.tags as Record<string, string>);
     }
 
+    let attrs: Record<string, PointAttr> | undefined;
+    for (const name of this.attributes) {
+      const a = (c as Record<string, unknown>)[name];
+      if (a === undefined || a === null) continue;
+      if (!(typeof a === 'boolean' || (typeof a === 'number' && Number.isFinite(a)) || (typeof a === 'string' && a.length <= MAX_ATTR_STRING))) {
+        return rej('wrong_type', index, `point ${index} (${device}/${metric}): attribute "${name}" (gateway.ingest.attributes) must be a string of at most ${MAX_ATTR_STRING} characters, a finite number or a boolean, got ${describe(a)}`, device, metric);
+      }
+      (attrs ??= {})[name] = a;
+    }
+
     const p: Point = { device, metric, ts: corrected, value: value as Point['value'] };
     if (unit !== undefined) p.unit = unit;
     if (quality !== undefined) p.quality = quality;
     if (tags !== undefined) p.tags = tags;
+    if (attrs !== undefined) p.attrs = attrs;
     return p;
   }
 }

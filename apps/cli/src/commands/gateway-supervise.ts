@@ -29,7 +29,9 @@ export function gatewaySuperviseCommand(io: CliIo): Command {
         unpackInto(flags.root, 'a', parseBundle(readFileSync(flags.init), `--init ${flags.init}`));
         writeOtaState(flags.root, { active: 'a', trial: null, lastFailure: null });
       }
-      const sup = startSupervisor({ root: flags.root, healthTimeoutMs: flags.healthTimeout * 1000, args, execArgv: [], log: (m) => io.out(`supervisor: ${m}\n`) });
+      // The supervised gateway gets the launcher's V8 memory limits, not its loader flags.
+      const execArgv = process.execArgv.filter((a) => /^--max-(semi|old)-space-size=\d+$/.test(a));
+      const sup = startSupervisor({ root: flags.root, healthTimeoutMs: flags.healthTimeout * 1000, args, execArgv, log: (m) => io.out(`supervisor: ${m}\n`) });
       io.out(`outpost gateway supervise: ${join(flags.root, 'slots', readOtaState(flags.root).active)} (${readSlot(flags.root, readOtaState(flags.root).active)?.version})\n`);
       const signal = await io.untilStopped();
       io.out(`${signal}: stopping the supervised gateway\n`);

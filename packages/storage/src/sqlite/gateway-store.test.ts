@@ -36,6 +36,29 @@ test('same device, metric and ts is stored once; the duplicate index is reported
   assert.deepEqual(store.queryPoints({ device: 'd' }).map((x) => x.value), [1, 1]);
 });
 
+test('large batches (multi-row inserts) report exactly the duplicates, within the batch and against stored points', (t) => {
+  const store = openTemp(t);
+  store.commit([{ device: 'old', metric: 'm', ts: base + 63, value: -1 }]);
+  // 130 points: runs of 50 go in one statement; run 1 holds an in-batch duplicate (index 7 repeats
+  // index 3), run 2 one already stored (index 63), run 3 is the row-by-row tail. New series appear in every run.
+  const pts: Point[] = Array.from({ length: 130 }, (_, i) => ({ device: `d${i % 7}`, metric: `m${Math.floor(i / 40)}`, ts: base + i, value: i }));
+  pts[7] = { ...pts[3]!, value: 777 };
+  pts[63] = { device: 'old', metric: 'm', ts: base + 63, value: 63 };
+  const r = store.commit(pts);
+  assert.deepEqual(r.duplicates, [7, 63]);
+  assert.equal(store.countPoints(), 1 + 128);
+  assert.equal(store.queryPoints({ device: 'old', metric: 'm' })[0]!.value, -1, 'the stored point is not replaced');
+  assert.equal(store.queryPoints({ device: 'd3', metric: 'm0', from: base + 3, to: base + 3 })[0]!.value, 3, 'the first of two equal points wins');
+  // Every series created inside an undone run still resolves (the ids were interned before the savepoint).
+  for (let i = 0; i < 130; i++) {
+    if (i === 7 || i === 63) continue;
+    const p = pts[i]!;
+    assert.equal(store.queryPoints({ device: p.device, metric: p.metric, from: p.ts, to: p.ts }).length, 1, `point ${i}`);
+  }
+  const again = store.commit(pts.slice(0, 100));
+  assert.equal(again.duplicates.length, 100, 'a whole batch committed twice is all duplicates');
+});
+
 test('queries filter by device, metric and inclusive time range, with order and limit', (t) => {
   const store = openTemp(t);
   const pts: Point[] = [];
@@ -112,4 +135,22 @@ test('a store written by a newer schema is refused rather than damaged', (t) => 
   s.db.pragma('user_version = 99');
   s.close();
   assert.throws(() => GatewayStore.open({ path }), /newer/);
+});
+
+test('transactionSyncLater commits at once, starts one WAL sync without waiting for it, and leaves synchronous=FULL', async (t) => {
+  const started: (() => void)[] = [];
+  const { fdatasync } = await import('node:fs');
+  let hold = true;
+  const store = openTemp(t, { fdatasync: (fd, cb) => { if (hold) started.push(() => fdatasync(fd, cb)); else fdatasync(fd, cb); } });
+  const id = store.transactionSyncLater(() => store.commit([{ device: 'a', metric: 'm', ts: base, value: 1 }]));
+  assert.deepEqual(id, { duplicates: [] }, 'the result of fn is returned');
+  assert.equal(store.countPoints(), 1, 'visible before any sync completes');
+  assert.equal(started.length, 1, 'one sync started');
+  assert.equal(store.db.pragma('synchronous', { simple: true }), 2);
+  // Inside an open transaction it joins it: no pragma change, no sync of its own.
+  store.db.transaction(() => store.transactionSyncLater(() => store.commit([{ device: 'a', metric: 'm', ts: base + 1, value: 2 }])))();
+  assert.equal(store.countPoints(), 2);
+  hold = false;
+  for (const run of started.splice(0)) run();
+  await store.durable();
 });

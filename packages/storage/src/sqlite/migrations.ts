@@ -185,6 +185,14 @@ export const GATEWAY_MIGRATIONS: readonly string[] = [
     message TEXT NOT NULL
   );
   `,
+  // 6: raw points by name for ad-hoc SQL and other tools (the edge-pipeline harness's
+  // points(device, metric, ts, value) shape): `points` keeps a series id to stay small and
+  // time-clustered; this view joins the names back. Read-only; values as stored (see point-codec).
+  `
+  CREATE VIEW point_rows AS
+    SELECT s.device AS device, s.metric AS metric, p.ts AS ts, p.value AS value, p.unit AS unit, p.flags AS flags, p.tags AS tags
+    FROM points p JOIN series s ON s.id = p.series;
+  `,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly string[]): number {
