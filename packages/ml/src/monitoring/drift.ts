@@ -51,9 +51,10 @@ export class DriftCounter {
     this.counts = reference.features.map((f) => new Array<number>(f.p.length).fill(0));
   }
 
-  add(row: readonly number[]): void {
+  /** One input row: `width` values of `values` from `at` (a flat batch's row without a copy). */
+  add(values: ArrayLike<number>, at = 0, width = values.length - at): void {
     const fs = this.reference.features;
-    for (let f = 0; f < fs.length && f < row.length; f++) this.counts[f]![binOf(fs[f]!.edges, row[f]!)]!++;
+    for (let f = 0; f < fs.length && f < width; f++) this.counts[f]![binOf(fs[f]!.edges, values[at + f]!)]!++;
     this.samples++;
   }
 

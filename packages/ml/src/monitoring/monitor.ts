@@ -1,5 +1,6 @@
 import { DriftCounter, type DriftFigures, type DriftReference } from './drift.js';
 import { LatencyHistogram, type LatencyBuckets } from './latency.js';
+import type { FlatBatch } from '../onnx/session.js';
 
 /**
  * What one host measured for one model version over a period: the compact report a gateway
@@ -53,12 +54,21 @@ export class ModelMonitor {
     return u;
   }
 
-  /** One successful call: `rows` inputs scored in `ms`. Inputs feed the drift counter when a reference is set. */
-  recordCall(model: string, version: string, ms: number, rows: readonly (readonly number[])[]): void {
+  /**
+   * One successful call: `rows` inputs scored in `ms` (nested rows, or a flat batch). Inputs feed
+   * the drift counter when a reference is set.
+   */
+  recordCall(model: string, version: string, ms: number, rows: readonly (readonly number[])[] | FlatBatch): void {
     const u = this.get(model, version);
-    u.count += rows.length;
     u.latency.record(ms);
-    if (u.drift) for (const r of rows) u.drift.add(r);
+    if (Array.isArray(rows)) {
+      u.count += rows.length;
+      if (u.drift) for (const r of rows) u.drift.add(r);
+      return;
+    }
+    const flat = rows as FlatBatch;
+    u.count += flat.rows;
+    if (u.drift) for (let r = 0; r < flat.rows; r++) u.drift.add(flat.flat, r * flat.width, flat.width);
   }
 
   recordError(model: string, version: string, ms: number): void {

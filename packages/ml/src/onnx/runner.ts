@@ -2,7 +2,7 @@ import { OutpostError, type Point } from '@outpost/contract';
 import type { DriftReference } from '../monitoring/drift.js';
 import type { ModelMonitor } from '../monitoring/monitor.js';
 import { ModelCache } from './cache.js';
-import { OnnxModel, type SessionOptions } from './session.js';
+import { OnnxModel, type FlatBatch, type SessionOptions } from './session.js';
 
 /** What a pipeline needs besides the ONNX bytes: which metrics form an input row, and the drift reference. */
 export interface OnnxNodeMeta {
@@ -82,9 +82,11 @@ export class OnnxModelRunner {
   }
 }
 
+interface PendingRow { device: string; ts: number; values: Float64Array; filled: number; tags: Point['tags'] }
+
 /** Rows assembled per device from the feature metrics of one timestamp. */
 export class OnnxNodeModel {
-  private readonly pending = new Map<string, { ts: number; values: (number | undefined)[]; filled: number; tags: Point['tags'] }>();
+  private readonly pending = new Map<string, PendingRow>();
   private readonly label: string;
   private readonly featureIndex: Map<string, number>;
   /** Rows dropped because a newer timestamp arrived before all their features did. */
@@ -95,45 +97,54 @@ export class OnnxNodeModel {
     this.featureIndex = new Map(features.map((f, i) => [f, i]));
   }
 
-  private rowsOf(points: readonly Point[]): { rows: number[][]; keys: Point[] } {
-    const rows: number[][] = [];
-    const keys: Point[] = [];
+  /**
+   * Complete rows of this batch as one flat batch (row-major, `features` wide) with their keys.
+   * Points of one row usually arrive together, so the last row touched is checked before the map;
+   * a missing feature is NaN (inputs are finite, so NaN never is a value).
+   */
+  private rowsOf(points: readonly Point[]): { batch: FlatBatch; keys: PendingRow[] } {
+    const width = Math.max(1, this.features.length);
+    const done: PendingRow[] = [];
+    let last: PendingRow | undefined;
     for (const p of points) {
       if (p.quality === 'bad' || typeof p.value !== 'number' || !Number.isFinite(p.value)) continue;
-      if (this.features.length === 0) { rows.push([p.value]); keys.push(p); continue; }
+      if (this.features.length === 0) { done.push({ device: p.device, ts: p.ts, values: Float64Array.of(p.value), filled: 1, tags: p.tags }); continue; }
       const f = this.featureIndex.get(p.metric);
       if (f === undefined) continue;
-      let row = this.pending.get(p.device);
+      let row = last !== undefined && last.device === p.device ? last : this.pending.get(p.device);
       if (row && row.ts !== p.ts) {
         if (p.ts < row.ts) continue; // late feature of a row already replaced
         this.incomplete++;
         row = undefined;
       }
-      if (!row) { row = { ts: p.ts, values: new Array(this.features.length), filled: 0, tags: p.tags }; this.pending.set(p.device, row); }
-      if (row.values[f] === undefined) row.filled++;
+      if (!row) { row = { device: p.device, ts: p.ts, values: new Float64Array(width).fill(Number.NaN), filled: 0, tags: p.tags }; this.pending.set(p.device, row); }
+      if (Number.isNaN(row.values[f]!)) row.filled++;
       row.values[f] = p.value;
-      if (row.filled === this.features.length) {
-        rows.push(row.values as number[]);
-        keys.push({ device: p.device, metric: p.metric, ts: p.ts, value: 0, ...(row.tags ? { tags: row.tags } : {}) });
+      last = row;
+      if (row.filled === width) {
+        done.push(row);
         this.pending.delete(p.device);
+        last = undefined;
       }
     }
-    return { rows, keys };
+    const flat = new Float64Array(done.length * width);
+    for (let r = 0; r < done.length; r++) flat.set(done[r]!.values, r * width);
+    return { batch: { flat, rows: done.length, width }, keys: done };
   }
 
   async predict(points: readonly Point[], opts: { outputMetric: string }): Promise<Point[]> {
-    const { rows, keys } = this.rowsOf(points);
-    if (rows.length === 0) return [];
+    const { batch, keys } = this.rowsOf(points);
+    if (batch.rows === 0) return [];
     const monitor = this.runner.opts.monitor;
     const started = performance.now();
     let results;
     try {
-      results = await this.runner.withModel(this.ref.modelId, this.ref.version, (m) => m.run(rows));
+      results = await this.runner.withModel(this.ref.modelId, this.ref.version, (m) => m.run(batch, { outputs: false }));
     } catch (e) {
       monitor?.recordError(this.ref.modelId, this.ref.version, performance.now() - started);
       throw e;
     }
-    monitor?.recordCall(this.ref.modelId, this.ref.version, performance.now() - started, rows);
+    monitor?.recordCall(this.ref.modelId, this.ref.version, performance.now() - started, batch);
     return results.map((r, i) => {
       const k = keys[i]!;
       return { device: k.device, metric: opts.outputMetric, ts: k.ts, value: r.score, tags: { ...k.tags, model: this.label, prediction: String(r.prediction) } };

@@ -6,7 +6,24 @@ export interface ModelSchema { inputs: TensorSpec[]; outputs: TensorSpec[] }
 
 /** One inference input: an array for a single-input model, or values per input name. */
 export type InferenceRow = number[] | Record<string, number[]>;
+/**
+ * A batch for a single-input model in its compact form: `rows` rows of `width` values each,
+ * row-major in one flat array. Cheaper than nested rows: one array to parse and copy, none per row.
+ */
+export interface FlatBatch { flat: ArrayLike<number>; rows: number; width: number }
+export type InferenceInput = readonly InferenceRow[] | FlatBatch;
+
+export const isFlatBatch = (x: InferenceInput): x is FlatBatch => !Array.isArray(x);
+export const batchSize = (x: InferenceInput): number => (isFlatBatch(x) ? x.rows : x.length);
+/** Row `r` of a batch as numbers (a view-free copy for flat batches); undefined for object rows. */
+export function rowOf(x: InferenceInput, r: number): readonly number[] | undefined {
+  if (!isFlatBatch(x)) { const row = x[r]; return Array.isArray(row) ? row : undefined; }
+  return Array.prototype.slice.call(x.flat, r * x.width, (r + 1) * x.width) as number[];
+}
 export interface RowResult { outputs: Record<string, number[]>; prediction: number; score: number }
+/** `outputs: false`: only predictions and scores (rows get an empty `outputs`), no array per row and output. */
+export interface RunOptions { outputs?: boolean }
+const NO_OUTPUTS: Record<string, number[]> = Object.freeze({}) as Record<string, number[]>;
 
 type Ort = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
@@ -59,9 +76,9 @@ export class OnnxModel {
     return new OnnxModel(session, ort, { inputs: session.inputMetadata.map(spec), outputs: session.outputMetadata.map(spec) }, provider, bytes.length);
   }
 
-  /** Runs a batch of rows; ERR_INFERENCE_INPUT names the row and input that do not fit the schema. */
-  async run(rows: readonly InferenceRow[]): Promise<RowResult[]> {
-    const n = rows.length;
+  /** Runs a batch of rows as one session run; ERR_INFERENCE_INPUT names the row and input that do not fit the schema. */
+  async run(batch: InferenceInput, opts: RunOptions = {}): Promise<RowResult[]> {
+    const n = batchSize(batch);
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const input of this.schema.inputs) {
       const make = TYPED[input.type];
@@ -69,13 +86,15 @@ export class OnnxModel {
       if (!make || !Number.isFinite(width)) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${input.name} has type ${input.type} and shape [${input.shape.join(', ')}]; the API feeds numeric tensors shaped [batch, fixed sizes…]`);
       const data = make(n * width);
       const big = input.type === 'int64';
-      for (let r = 0; r < n; r++) {
-        const values = valuesOf(rows[r]!, input.name, this.schema.inputs.length, r);
-        if (values.length !== width) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r}: ${input.name} has ${values.length} values; the model expects ${width} (shape [${input.shape.join(', ')}])`);
-        for (let i = 0; i < width; i++) {
-          const v = values[i];
-          if (typeof v !== 'number' || !Number.isFinite(v)) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r}: ${input.name}[${i}] is ${JSON.stringify(v)}; expected a finite number (${input.type})`);
-          data[r * width + i] = big ? BigInt(Math.trunc(v)) : v;
+      if (isFlatBatch(batch)) {
+        if (this.schema.inputs.length !== 1) throw new OutpostError('ERR_INFERENCE_INPUT', `a flat batch (inputs + shape) feeds single-input models; this model has ${this.schema.inputs.length} inputs, send an object per row`);
+        if (batch.width !== width) throw new OutpostError('ERR_INFERENCE_INPUT', `shape gives ${batch.width} values per row; the model expects ${width} (shape [${input.shape.join(', ')}])`);
+        fill(data, batch.flat, 0, n * width, big, (i) => `inputs[${i}] (row ${Math.floor(i / width)})`, input.type);
+      } else {
+        for (let r = 0; r < n; r++) {
+          const values = valuesOf(batch[r]!, input.name, this.schema.inputs.length, r);
+          if (values.length !== width) throw new OutpostError('ERR_INFERENCE_INPUT', `input ${r}: ${input.name} has ${values.length} values; the model expects ${width} (shape [${input.shape.join(', ')}])`);
+          fill(data, values, r * width, width, big, (i) => `input ${r}: ${input.name}[${i}]`, input.type);
         }
       }
       feeds[input.name] = new this.ort.Tensor(input.type as 'float32', data as Float32Array, [n, ...input.shape.slice(1) as number[]]);
@@ -86,10 +105,19 @@ export class OnnxModel {
     } catch (e) {
       throw new OutpostError('ERR_INFERENCE_FAILED', `onnxruntime failed on a batch of ${n}: ${(e as Error).message}`);
     }
-    return splitRows(out, this.schema.outputs, n);
+    return splitRows(out, this.schema.outputs, n, opts.outputs ?? true);
   }
 
   release(): Promise<void> { return this.session.release(); }
+}
+
+/** Copies `count` finite numbers from `values` into `data` at `at`; `where(i)` names a bad value for the error. */
+function fill(data: { [i: number]: number | bigint }, values: ArrayLike<unknown>, at: number, count: number, big: boolean, where: (i: number) => string, type: string): void {
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new OutpostError('ERR_INFERENCE_INPUT', `${where(i)} is ${JSON.stringify(v)}; expected a finite number (${type})`);
+    data[at + i] = big ? BigInt(Math.trunc(v)) : v;
+  }
 }
 
 function valuesOf(row: InferenceRow, name: string, inputs: number, r: number): unknown[] {
@@ -103,23 +131,37 @@ function valuesOf(row: InferenceRow, name: string, inputs: number, r: number): u
   return v;
 }
 
-/** Per row: every output's values, the prediction (the value, or the arg-max class of a vector) and its score. */
-function splitRows(out: Record<string, import('onnxruntime-node').Tensor>, outputs: TensorSpec[], n: number): RowResult[] {
-  const rows: RowResult[] = Array.from({ length: n }, () => ({ outputs: {}, prediction: Number.NaN, score: Number.NaN }));
-  for (const [k, spec] of outputs.entries()) {
+/**
+ * Per row: every output's values, the prediction (the value, or the arg-max class of a vector) and
+ * its score. Plain loops over the output tensors: this runs for every row of every call.
+ */
+function splitRows(out: Record<string, import('onnxruntime-node').Tensor>, outputs: TensorSpec[], n: number, withOutputs: boolean): RowResult[] {
+  const rows: RowResult[] = new Array(n);
+  for (let r = 0; r < n; r++) rows[r] = { outputs: withOutputs ? {} : NO_OUTPUTS, prediction: Number.NaN, score: Number.NaN };
+  for (let k = 0; k < outputs.length; k++) {
+    if (k !== 0 && !withOutputs) break;
+    const spec = outputs[k]!;
     const t = out[spec.name];
     if (!t) continue;
     const data = t.data as ArrayLike<number | bigint>;
     const width = n === 0 ? 0 : data.length / n;
     for (let r = 0; r < n; r++) {
-      const vals = Array.from({ length: width }, (_, i) => Number(data[r * width + i]!));
-      rows[r]!.outputs[spec.name] = vals;
-      if (k !== 0) continue;
-      if (vals.length === 1) { rows[r]!.prediction = vals[0]!; rows[r]!.score = vals[0]!; continue; }
+      const at = r * width;
       let best = 0;
-      for (let i = 1; i < vals.length; i++) if (vals[i]! > vals[best]!) best = i;
-      rows[r]!.prediction = best;
-      rows[r]!.score = vals[best]!;
+      let top = Number(data[at]);
+      for (let i = 1; i < width; i++) {
+        const v = Number(data[at + i]!);
+        if (v > top) { best = i; top = v; }
+      }
+      const row = rows[r]!;
+      if (withOutputs) {
+        const vals: number[] = new Array(width);
+        for (let i = 0; i < width; i++) vals[i] = Number(data[at + i]!);
+        row.outputs[spec.name] = vals;
+      }
+      if (k !== 0) continue;
+      row.prediction = width === 1 ? top : best;
+      row.score = top;
     }
   }
   return rows;

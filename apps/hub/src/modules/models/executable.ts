@@ -1,9 +1,9 @@
 import { OutpostError } from '@outpost/contract';
-import { OnnxModel, parseArtifact, artifactToSpec, createDetector, type InferenceRow, type RowResult, type SessionOptions } from '@outpost/ml';
+import { OnnxModel, parseArtifact, artifactToSpec, createDetector, batchSize, rowOf, isFlatBatch, type InferenceInput, type RowResult, type RunOptions, type SessionOptions } from '@outpost/ml';
 
 /** A loaded, runnable model version: ONNX through onnxruntime, or an Outpost detector. */
 export interface Executable {
-  run(rows: readonly InferenceRow[]): Promise<RowResult[]>;
+  run(batch: InferenceInput, opts?: RunOptions): Promise<RowResult[]>;
   release(): Promise<void>;
   /** The execution provider an ONNX session got (cpu or cuda). */
   readonly provider?: string;
@@ -17,8 +17,9 @@ export interface Executable {
 function detectorExecutable(text: string): Executable {
   const artifact = parseArtifact(text);
   return {
-    async run(rows) {
+    async run(batch) {
       const d = createDetector(artifactToSpec(artifact));
+      const rows = isFlatBatch(batch) ? Array.from({ length: batchSize(batch) }, (_, r) => rowOf(batch, r)) : batch;
       return rows.map((row, i) => {
         if (!Array.isArray(row) || row.length < 1 || row.length > 2 || row.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
           throw new OutpostError('ERR_INFERENCE_INPUT', `input ${i}: a detector takes [value] or [ts, value] with finite numbers, got ${JSON.stringify(row)}`);

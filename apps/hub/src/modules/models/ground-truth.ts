@@ -1,5 +1,7 @@
 import type { ModelsDb } from './db.js';
 
+const DAY = 86_400_000;
+
 /** Accuracy of a version on labelled predictions: share of exact matches (classes), and MAE for numeric outputs. */
 export interface Accuracy { version: number; labelled: number; accuracy: number; mae: number }
 
@@ -37,17 +39,28 @@ export class GroundTruth {
   }
 
   async accuracy(orgId: string, name: string, range: { from: number; to: number }): Promise<Accuracy[]> {
-    const rows = await this.db.selectFrom('model_predictions').select(['version', 'prediction', 'label']).where('org_id', '=', orgId).where('name', '=', name)
+    return (await this.grouped(orgId, name, range, false)).map(({ day: _day, ...a }) => a);
+  }
+
+  /** Accuracy per version and UTC day of the prediction (for history charts), oldest first. */
+  async accuracyByDay(orgId: string, name: string, range: { from: number; to: number }): Promise<(Accuracy & { day: string })[]> {
+    return this.grouped(orgId, name, range, true);
+  }
+
+  private async grouped(orgId: string, name: string, range: { from: number; to: number }, byDay: boolean): Promise<(Accuracy & { day: string })[]> {
+    const rows = await this.db.selectFrom('model_predictions').select(['version', 'prediction', 'label', 'at']).where('org_id', '=', orgId).where('name', '=', name)
       .where('label', 'is not', null).where('at', '>=', range.from).where('at', '<', range.to).execute();
-    const by = new Map<number, { n: number; hits: number; abs: number }>();
+    const by = new Map<string, { version: number; day: string; n: number; hits: number; abs: number }>();
     for (const r of rows) {
-      const v = Number(r.version);
-      const g = by.get(v) ?? { n: 0, hits: 0, abs: 0 };
+      const version = Number(r.version);
+      const day = byDay ? new Date(Math.floor(Number(r.at) / DAY) * DAY).toISOString().slice(0, 10) : '';
+      const k = `${day}|${String(version).padStart(10, '0')}`;
+      const g = by.get(k) ?? { version, day, n: 0, hits: 0, abs: 0 };
       g.n++;
       if (Number(r.prediction) === Number(r.label)) g.hits++;
       g.abs += Math.abs(Number(r.prediction) - Number(r.label));
-      by.set(v, g);
+      by.set(k, g);
     }
-    return [...by].sort((a, b) => a[0] - b[0]).map(([version, g]) => ({ version, labelled: g.n, accuracy: g.hits / g.n, mae: g.abs / g.n }));
+    return [...by].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, g]) => ({ version: g.version, day: g.day, labelled: g.n, accuracy: g.hits / g.n, mae: g.abs / g.n }));
   }
 }

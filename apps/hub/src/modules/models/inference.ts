@@ -1,5 +1,5 @@
 import { OutpostError } from '@outpost/contract';
-import { ModelCache, ModelMonitor, type InferenceRow, type SessionOptions } from '@outpost/ml';
+import { ModelCache, ModelMonitor, batchSize, isFlatBatch, type InferenceInput, type SessionOptions } from '@outpost/ml';
 import type { ObjectStore } from '../../core/object-store.js';
 import { loadExecutable, type Executable } from './executable.js';
 import type { GroundTruth } from './ground-truth.js';
@@ -13,7 +13,8 @@ export interface InferenceLimits {
   session: SessionOptions;
 }
 
-export interface InferenceRequest { inputs: InferenceRow[]; ids?: string[] | undefined; outputs?: boolean | undefined }
+/** `inputs`: rows (arrays or objects per input name), or a flat batch for a single-input model. */
+export interface InferenceRequest { inputs: InferenceInput; ids?: string[] | undefined; outputs?: boolean | undefined }
 export interface InferenceResult {
   model: string; version: number; tags: string[]; deprecated: boolean;
   predictions: number[]; scores: number[]; outputs?: Record<string, number[]>[];
@@ -63,12 +64,13 @@ export class InferenceService {
 
   /** Checks what can be checked before any model is touched (batch size, ids). */
   checkRequest(req: InferenceRequest): void {
-    if (req.inputs.length === 0) throw new OutpostError('ERR_INFERENCE_INPUT', 'inputs is empty; send at least one input');
-    if (req.inputs.length > this.limits.maxBatch) {
-      throw new OutpostError('ERR_INFERENCE_BATCH_TOO_LARGE', `a batch of ${req.inputs.length} inputs exceeds hub.models.maxBatch (${this.limits.maxBatch}); split it into smaller batches`);
+    const n = batchSize(req.inputs);
+    if (n === 0) throw new OutpostError('ERR_INFERENCE_INPUT', 'inputs is empty; send at least one input');
+    if (n > this.limits.maxBatch) {
+      throw new OutpostError('ERR_INFERENCE_BATCH_TOO_LARGE', `a batch of ${n} inputs exceeds hub.models.maxBatch (${this.limits.maxBatch}); split it into smaller batches`);
     }
-    if (req.ids !== undefined && req.ids.length !== req.inputs.length) {
-      throw new OutpostError('ERR_INFERENCE_INPUT', `ids has ${req.ids.length} entries for ${req.inputs.length} inputs; give one id per input or none`);
+    if (req.ids !== undefined && req.ids.length !== n) {
+      throw new OutpostError('ERR_INFERENCE_INPUT', `ids has ${req.ids.length} entries for ${n} inputs; give one id per input or none`);
     }
   }
 
@@ -84,13 +86,13 @@ export class InferenceService {
     let rows;
     let provider = 'js';
     try {
-      rows = await this.cache.use(`${key}@${v.version}`, v.sizeBytes * 2, () => this.load(v), (m) => { provider = m.provider ?? 'js'; return m.run(req.inputs); });
+      rows = await this.cache.use(`${key}@${v.version}`, v.sizeBytes * 2, () => this.load(v), (m) => { provider = m.provider ?? 'js'; return m.run(req.inputs, { outputs: req.outputs ?? false }); });
     } catch (e) {
       this.monitor.recordError(key, version, performance.now() - started);
       throw e;
     }
     const latencyMs = performance.now() - started;
-    this.monitor.recordCall(key, version, latencyMs, req.inputs.filter(Array.isArray) as number[][]);
+    this.monitor.recordCall(key, version, latencyMs, isFlatBatch(req.inputs) ? req.inputs : req.inputs.filter(Array.isArray) as number[][]);
     if (req.ids) await this.truth.keep(orgId, v.name, v.version, rows.map((r, i) => ({ id: req.ids![i]!, prediction: r.prediction, score: r.score })), this.now());
     return {
       model: v.name, version: v.version, tags: v.tags, deprecated: v.deprecated !== null,
@@ -106,8 +108,20 @@ export class InferenceService {
     return loadExecutable(v.format, bytes, this.limits.session);
   }
 
-  /** Writes what the monitor measured since the last flush to the usage table (source `hub`). */
-  async flush(): Promise<void> {
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Writes what the monitor measured since the last flush to the usage table (source `hub`).
+   * Flushes run one after another, so a reader that flushes first (the monitoring route) also
+   * waits for a timer flush already writing, and two flushes never insert the same day's row.
+   */
+  flush(): Promise<void> {
+    const next = this.flushing.then(() => this.write(), () => this.write());
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(): Promise<void> {
     const byOrg = new Map<string, ReturnType<ModelMonitor['drain']>>();
     for (const r of this.monitor.drain()) {
       const [orgId, name] = r.model.split('/') as [string, string];

@@ -53,6 +53,8 @@ export async function monitoringSuite(t: TestContext, adapter: Adapter): Promise
     assert.deepEqual(g.json, { matched: 10, unknown: ['never-predicted'] });
     const m = await f.call('GET', '/v1/registry/models/cls/monitoring', { token });
     assert.deepEqual(m.json.accuracy.map((a: any) => [a.version, a.labelled, a.accuracy]), [[1, 10, 0.7]]);
+    // The same per day of the prediction, for the dashboard's history chart.
+    assert.deepEqual(m.json.accuracyByDay.map((a: any) => [a.day, a.version, a.labelled, a.accuracy]), [[new Date(f.clock.now).toISOString().slice(0, 10), 1, 10, 0.7]]);
     // A second version scored on the same inputs: the comparison puts both side by side.
     await upload(f, token, 'cls', buildMlp({ inputs: 2, hidden: [4], outputs: 3, seed: 10 }));
     assert.equal((await f.call('POST', '/api/inference/cls?version=2', { apiKey: key, body: { inputs, ids: inputs.map((_, i) => `v2-${i}`) } })).status, 200);

@@ -105,7 +105,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
     return reply.status(201).send(await deployVersion(rt.deploy, actor, v, b, versionB, ctx.now()));
   });
 
-  app.get('/v1/registry/models/:name/monitoring', { preValidation: requires('read'), schema: { tags, summary: 'Per version and day: inference count, error rate, latency p50/p95/p99, input drift (PSI, KL), accuracy on ground truth; hub and gateways. format=csv exports it.', params: NameParams, querystring: MonitoringQuery, response: errorResponses(404) } }, async (req, reply) => {
+  app.get('/v1/registry/models/:name/monitoring', { preValidation: requires('read'), schema: { tags, summary: 'Per version and day: inference count, error rate, latency p50/p95/p99, input drift (PSI, KL); accuracy on ground truth per version over the range and per day of the prediction (accuracyByDay); hub and gateways. format=csv exports it.', params: NameParams, querystring: MonitoringQuery, response: errorResponses(404) } }, async (req, reply) => {
     const { name } = req.params as Static<typeof NameParams>;
     const q = req.query as Static<typeof MonitoringQuery>;
     const orgId = orgOf(req);
@@ -118,7 +118,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: HubContext, rt: 
       const acc = new Map(accuracy.map((a) => [String(a.version), a.accuracy]));
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-monitoring.csv"`).send(usageCsv(days, acc));
     }
-    return { model: name, from: r.from, to: r.to, days, accuracy };
+    return { model: name, from: r.from, to: r.to, days, accuracy, accuracyByDay: await truth.accuracyByDay(orgId, name, r) };
   });
 
   app.get('/v1/registry/models/:name/compare', { preValidation: requires('read'), schema: { tags, summary: 'Two versions side by side over a range (an A/B deployment\'s comparison): count, error rate, latency p50/p95/p99, drift, accuracy, from the hub and every gateway.', params: NameParams, querystring: CompareQuery, response: errorResponses(404) } }, async (req) => {

@@ -40,11 +40,13 @@ export const InferenceQuery = Obj({
   version: Type.Optional(Version),
   tag: Type.Optional(Tag),
   mode: Type.Optional(Type.String({ enum: ['sync', 'async'], default: 'sync' })),
+  shape: Type.Optional(Type.String({ maxLength: 100, description: 'For an application/octet-stream body: rows,size[,size…] of its float32 values, e.g. 64,8.' })),
 });
 /** Rows are checked by the inference service (clear per-row errors, no schema cost on large batches). */
 export const InferenceBody = Obj({
   input: Type.Optional(Type.Unknown({ description: 'One input: an array of numbers, or an object of arrays per input name.' })),
-  inputs: Type.Optional(Type.Array(Type.Unknown(), { description: 'A batch of inputs.' })),
+  inputs: Type.Optional(Type.Array(Type.Unknown(), { description: 'A batch of inputs; with `shape`, the batch flattened row-major into one number array.' })),
+  shape: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 2, maxItems: 8, description: 'Compact batch for a single-input model: [rows, sizes…] of `inputs` given as one flat number array (less to parse than nested rows).' })),
   ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { description: 'One id per input: the predictions are kept so ground truth can be posted for them.' })),
   outputs: Type.Optional(Type.Boolean({ description: 'Also return every output tensor per input.' })),
 });

@@ -140,6 +140,47 @@ export async function modelsSuite(t: TestContext, adapter: Adapter): Promise<voi
     assert.match(big.json.error.message, /batch of 1000000 inputs exceeds hub\.models\.maxBatch \(1000\)/);
   });
 
+  await t.test('compact batches: a flat JSON array with shape, and binary float32 with ?shape=, answer like nested rows; bad sizes explained', async (t) => {
+    const w = await world(t, adapter);
+    if (!w) return;
+    const { f, token, key } = w;
+    await upload(f, token, 'pump', MLP);
+    const batch = rows(16);
+    const want = (await f.call('POST', '/api/inference/pump', { apiKey: key, body: { inputs: batch } })).json.scores;
+    assert.equal(want.length, 16);
+    const flat = await f.call('POST', '/api/inference/pump', { apiKey: key, body: { inputs: batch.flat(), shape: [16, 4] } });
+    assert.equal(flat.status, 200, flat.body);
+    assert.deepEqual(flat.json.scores, want);
+    // float32 on the wire: the same values the nested form is rounded to in the tensor, so the same scores.
+    const bin = Buffer.from(new Float32Array(batch.flat()).buffer);
+    const binary = await f.call('POST', '/api/inference/pump?shape=16,4', { apiKey: key, payload: bin, headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(binary.status, 200, binary.body);
+    assert.deepEqual(binary.json.scores, want);
+    const odd = Buffer.concat([Buffer.alloc(1), bin]).subarray(1); // a body at an unaligned offset is copied, not refused
+    assert.deepEqual((await f.call('POST', '/api/inference/pump?shape=16,4', { apiKey: key, payload: odd, headers: { 'content-type': 'application/octet-stream' } })).json.scores, want);
+    const cases: [unknown, RegExp][] = [
+      [{ inputs: batch.flat(), shape: [16, 3] }, /inputs has 64 values; shape \[16, 3\] needs 48/],
+      [{ inputs: batch.flat().slice(0, 48), shape: [16, 3] }, /shape gives 3 values per row; the model expects 4/],
+      [{ inputs: [...batch.flat().slice(0, 63), 'x'], shape: [16, 4] }, /inputs\[63\] \(row 15\) is "x"; expected a finite number/],
+    ];
+    for (const [body, msg] of cases) {
+      const r = await f.call('POST', '/api/inference/pump', { apiKey: key, body });
+      assertError(r, 400, 'ERR_INFERENCE_INPUT');
+      assert.match(r.json.error.message, msg);
+    }
+    const bad = async (query: string, payload: Buffer, msg: RegExp) => {
+      const r = await f.call('POST', `/api/inference/pump${query}`, { apiKey: key, payload, headers: { 'content-type': 'application/octet-stream' } });
+      assertError(r, 400, 'ERR_INFERENCE_INPUT');
+      assert.match(r.json.error.message, msg);
+    };
+    await bad('', bin, /needs \?shape=rows,size/);
+    await bad('?shape=16', bin, /shape=16: expected positive integers/);
+    await bad('?shape=16,3', bin, /the body has 256 bytes; shape \[16, 3\] of float32 needs 192/);
+    await bad('?shape=16,4', Buffer.from(new Float32Array([...batch.flat().slice(0, 63), Number.NaN]).buffer), /inputs\[63\] \(row 15\) is null; expected a finite number/);
+    const usage = (await f.call('GET', '/v1/registry/models/pump/monitoring', { token })).json;
+    assert.ok(usage, 'monitoring answers after compact calls');
+  });
+
   await t.test('async inference: job id at once, poll until the result, the result expires', async (t) => {
     const w = await world(t, adapter, { asyncResultTtlS: 60 });
     if (!w) return;
