@@ -5,7 +5,9 @@
  * publishes and subscribes. 1 in 20 threshold points crosses the raise level and carries its
  * sequence number as the value; the next point of that device clears it, so every raise runs the
  * MQTT action once (rate limit and de-dup set out of the way) and its `{value}` identifies it.
- * Usage: npm run bench:alerts [-- --quick]
+ * Then (full mode, or --quick with --nodered; --no-nodered skips it) the reference edge job of
+ * ../shared/bench/edge-pipeline against Node-RED in the same run (edge-side-by-side.ts).
+ * Usage: npm run bench:alerts [-- --quick] [--nodered | --no-nodered]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { tempDir } from '@outpost/testing';
 import { evaluationCostMsPer1k } from './evaluate-only.js';
+import { edgeSideBySide } from './edge-side-by-side.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 4 : 10;
@@ -150,6 +153,12 @@ for (const synchronous of (process.env.BENCH_SYNC ?? 'normal,full').split(',')) 
 const evalCost = median(Array.from({ length: REPEATS }, () => evaluationCostMsPer1k(rules(), DEVICES, TRIGGER_EVERY)));
 figures.evaluation_cpu_ms_per_1k_points = { value: r2(evalCost), unit: 'ms' };
 conditions.loadAverage1mAtEnd = r2((await import('node:os')).loadavg()[0]!);
-conditions.nodeRedComparison = 'not run: the Node-RED side-by-side from ../shared/bench/edge-pipeline is not built yet (see docs/alerts.md)';
+const nodeRed = !process.argv.includes('--no-nodered') && (!quick || process.argv.includes('--nodered'));
+if (nodeRed) {
+  const edge = await edgeSideBySide(quick, (l) => process.stderr.write(`${l}\n`));
+  if ('skipped' in edge) conditions.nodeRedComparison = `skipped: ${edge.skipped}`;
+  else { Object.assign(figures, edge.figures); Object.assign(conditions, edge.conditions); }
+  conditions.loadAverage1mAfterNodeRed = r2((await import('node:os')).loadavg()[0]!);
+} else conditions.nodeRedComparison = 'not run (--quick without --nodered, or --no-nodered)';
 process.stdout.write(`${JSON.stringify({ bench: 'alerts', figures, conditions })}\n`);
 process.exit(0);

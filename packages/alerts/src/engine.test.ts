@@ -91,3 +91,27 @@ async function waitIdle(e: AlertEngine) {
   const { waitFor } = await import('@outpost/testing');
   await waitFor(() => e.idle(), { what: 'actions to drain' });
 }
+
+test('eachPoint rule: one stored alert and one MQTT action per point past the level, its payload built from the point and its attributes', async () => {
+  const { db, close } = openDb();
+  const sent: string[] = [];
+  const engine = new AlertEngine({
+    db, now: () => 1000, mqttPublish: async (topic, payload) => { sent.push(`${topic} ${payload}`); },
+    rules: [{ id: 'each', kind: 'threshold', metric: 'temp', op: '>', raise: 80, eachPoint: true, dedupeSeconds: 0, actionsPerMinute: 1e6,
+      actions: [{ type: 'mqtt', topic: 'alerts/{device}', payload: '{"device":"{device}","metric":"{point.metric}","ts":{point.ts},"value":{point.value},"seq":{attr.seq},"typo":"{attr.nope}"}' }] }],
+  });
+  try {
+    const changes = engine.process([{ ...pt('p1', 'temp', 88, 900), attrs: { seq: 19 } }, pt('p1', 'temp', 70, 901), { ...pt('p1', 'temp', 90, 902), attrs: { seq: 21 } }]);
+    assert.deepEqual(changes.map((c) => c.change), ['raised', 'cleared', 'raised', 'cleared']);
+    assert.equal(engine.query({ state: 'open' }).length, 0, 'nothing stays open');
+    assert.equal(engine.query({}).length, 2);
+    await waitIdle(engine);
+    assert.deepEqual(sent, [
+      'alerts/p1 {"device":"p1","metric":"temp","ts":900,"value":88,"seq":19,"typo":"{attr.nope}"}',
+      'alerts/p1 {"device":"p1","metric":"temp","ts":902,"value":90,"seq":21,"typo":"{attr.nope}"}',
+    ]);
+  } finally {
+    engine.stop();
+    close();
+  }
+});

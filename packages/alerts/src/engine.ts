@@ -6,7 +6,7 @@ import { commandExecutor, modbusExecutor, mqttExecutor, webhookExecutor, type Ex
 import { ActionGate } from './actions/limiter.js';
 import { ActionQueue, type ActionStats, type RetryPolicy } from './actions/runner.js';
 import type { ActionSpec } from './actions/spec.js';
-import { AlertStore, type AlertChange, type AlertQuery, type AlertRecord } from './lifecycle/alert-store.js';
+import { AlertStore, type AlertChange, type AlertQuery, type AlertRecord, type RunInTransaction } from './lifecycle/alert-store.js';
 import type { AlertLifecycle } from './lifecycle/lifecycle.js';
 import { compileRule, type CompiledRule } from './rules/rule.js';
 import { invalid } from './rules/spec-errors.js';
@@ -32,6 +32,8 @@ export interface AlertEngineOptions {
   onChanges?: (changes: readonly AlertChange[]) => void;
   retry?: Partial<RetryPolicy>;
   maxPendingPerAction?: number;
+  /** How `db` commits the lifecycle's batches (default: a plain transaction). */
+  transaction?: RunInTransaction;
 }
 
 interface RuleRuntime { rule: CompiledRule; gate: ActionGate; actions: { spec: ActionSpec; queue: ActionQueue }[] }
@@ -65,7 +67,7 @@ export class AlertEngine {
     this.now = opts.now ?? Date.now;
     this.logger = opts.logger ?? silentLogger;
     if (!opts.db && (!opts.lifecycle || !opts.deliveries)) throw new Error('AlertEngine needs a db, or a lifecycle and a delivery sink');
-    this.store = opts.lifecycle ?? new AlertStore(opts.db!);
+    this.store = opts.lifecycle ?? new AlertStore(opts.db!, opts.transaction);
     this.deliveries = opts.deliveries ?? new DeliveryLog(opts.db!);
     this.place = opts.place ?? 'edge';
     this.ruleSet = this.compile([{ path: opts.rulesPath ?? 'gateway.alerts.rules', rules: opts.rules }]);

@@ -40,6 +40,14 @@ export function checkRules(c: OutpostConfig, originOf: (path: Path) => string): 
       out.push(issue(`gateway.ingest.metrics.${metric}.max`, `number ≥ min (${rule.min})`, rule.max, originOf([...path, 'max'])));
     }
   }
+  g.ingest.attributes.forEach((name, i) => {
+    const where = originOf(['gateway', 'ingest', 'attributes', String(i)]);
+    if (['device', 'metric', 'ts', 'value', 'unit', 'quality', 'tags', 'points'].includes(name)) {
+      out.push(issue(`gateway.ingest.attributes[${i}]`, 'a payload field other than the point\'s own fields', name, where, `"${name}" is a field of the point itself; attributes are the other payload fields (e.g. "seq")`));
+    } else if (g.ingest.attributes.indexOf(name) !== i) {
+      out.push(issue(`gateway.ingest.attributes[${i}]`, 'each name once', name, where, `"${name}" is listed twice`));
+    }
+  });
   const u = g.uplink;
   if (u.enabled && u.url === undefined) {
     out.push(issue('gateway.uplink.url', 'the hub base URL', undefined, originOf(['gateway', 'uplink', 'enabled']), 'missing; expected the hub base URL (e.g. https://hub.example.com) since gateway.uplink.enabled is true'));

@@ -23,7 +23,15 @@ export interface Point {
   /** Quality flag; absent means `good`. */
   quality?: Quality;
   tags?: Record<string, string>;
+  /**
+   * Transient attributes: payload fields named in `gateway.ingest.attributes` (e.g. a sender's
+   * sequence number), carried in memory to alert rules and action templates (`{attr.<name>}`).
+   * Not stored with the point, not uplinked; kept only in an alert's triggering points.
+   */
+  attrs?: Record<string, PointAttr>;
 }
+
+export type PointAttr = string | number | boolean;
 
 /**
  * What a connector hands to the gateway before validation: fields may be missing or of

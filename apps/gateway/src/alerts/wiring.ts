@@ -34,9 +34,12 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
     await publisher.publish(topic, payload, opts);
   };
   const uplink = a.uplink ? o.uplink : undefined;
-  const deliveries = new DeliveryLog(o.store.db);
+  // Alert records and the delivery log acknowledge nothing to a sender: their disk sync runs off
+  // the event loop, so an alert's actions never wait for the disk.
+  const transaction = <T>(fn: () => T): T => o.store.transactionSyncLater(fn);
+  const deliveries = new DeliveryLog(o.store.db, undefined, transaction);
   const engine = new AlertEngine({
-    db: o.store.db, deliveries, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
+    db: o.store.db, deliveries, transaction, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
     allowedCommands: a.allowedCommands,
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs, maxAttempts: a.maxAttempts },
     onChanges: uplink ? (changes) => { uplink.enqueue('critical', 'alerts', { gateway: o.config.id, changes: changes.map(changePayload) }); } : undefined,

@@ -2,11 +2,18 @@ import type { AlertChange } from '../lifecycle/alert-store.js';
 
 /**
  * Renders `{rule}`, `{device}`, `{key}`, `{severity}`, `{message}`, `{value}`, `{change}`, `{id}`,
- * `{at}` (ISO time) and `{json}` (the whole change). Unknown names stay as written, so a typo
- * shows in the output rather than vanishing.
+ * `{at}` (ISO time), `{json}` (the whole change), and from the latest triggering point
+ * `{point.metric}`, `{point.ts}` (epoch ms), `{point.value}`, `{point.unit}` and `{attr.<name>}`
+ * (its transient attributes, `gateway.ingest.attributes`). Unknown names, and a point field or
+ * attribute the point lacks, stay as written, so a typo shows in the output rather than vanishing.
  */
 export function render(template: string, c: AlertChange): string {
-  return template.replace(/\{(rule|device|key|severity|message|value|change|id|at|json)\}/g, (_m, k: string) => {
+  return template.replace(TEMPLATE_VARS, (m, k: string | undefined, field: string | undefined, attr: string | undefined) => {
+    if (k === undefined) {
+      const p = c.alert.points[c.alert.points.length - 1];
+      const v = field !== undefined ? p?.[field as 'metric' | 'ts' | 'value' | 'unit'] : p?.attrs?.[attr!];
+      return v === undefined || v === null ? m : String(v);
+    }
     switch (k) {
       case 'change': return c.change;
       case 'at': return new Date(c.at).toISOString();
@@ -16,6 +23,8 @@ export function render(template: string, c: AlertChange): string {
     }
   });
 }
+
+const TEMPLATE_VARS = /\{(?:(rule|device|key|severity|message|value|change|id|at|json)|point\.(metric|ts|value|unit)|attr\.([A-Za-z_][A-Za-z0-9_]*))\}/g;
 
 /** The JSON shape of a change for MQTT, webhooks and the hub outbox. */
 export function changePayload(c: AlertChange): Record<string, unknown> {

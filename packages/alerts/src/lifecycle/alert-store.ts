@@ -41,13 +41,20 @@ const toRecord = (r: Row): AlertRecord => ({
  * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
  * Open alerts are cached in memory, so evaluation never reads the database.
  */
+/** Runs `fn` in one SQLite transaction and returns its result. */
+export type RunInTransaction = <T>(fn: () => T) => T;
+
 export class AlertStore extends OpenAlerts {
   private readonly ins: Database.Statement;
   private readonly ack: Database.Statement;
   private readonly clr: Database.Statement;
   private readonly one: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * `runInTransaction`: how a batch of changes is committed; the gateway passes its store's
+   * transactionSyncLater, so the disk sync of alert records does not hold up the actions.
+   */
+  constructor(private readonly db: Database.Database, private readonly runInTransaction: RunInTransaction = (fn) => db.transaction(fn)()) {
     super();
     this.ins = db.prepare('INSERT INTO alerts (rule, alert_key, device, severity, state, message, value, points, raised_at) VALUES (?, ?, ?, ?, \'raised\', ?, ?, ?, ?)');
     this.ack = db.prepare('UPDATE alerts SET state = \'acknowledged\', acked_at = ?, acked_by = ? WHERE id = ?');
@@ -91,6 +98,6 @@ export class AlertStore extends OpenAlerts {
 
   /** Run several changes in one transaction (one commit per evaluated batch). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.runInTransaction(fn);
   }
 }

@@ -47,3 +47,12 @@ test('raise below clear is rejected with an error naming the setting', () => {
   assert.throws(() => compileThreshold({ metric: 'temp', op: 'outside', low: 10, high: 12, hysteresis: 2 }, 'r'), /no clear band/);
   assert.throws(() => compileThreshold({ metric: 'temp', op: '>' }, 'r'), /r\.raise: is required/);
 });
+
+test('eachPoint: every point past the level is its own alert (raise and clear at once); for-duration is refused', () => {
+  assert.deepEqual(run({ op: '>', raise: 90, eachPoint: true }, [95, 96, 85, 97]), ['raise,clear', 'raise,clear', '-', 'raise,clear']);
+  const ev = compileThreshold({ metric: 'temp', op: '>', raise: 90, eachPoint: true }, 'rule');
+  const [r] = ev.onPoint({ ...pt(99, 5), attrs: { seq: 7 } }, 5)!;
+  assert.deepEqual([r!.key, r!.value, r!.points[0]!.attrs], ['pump-1', 99, { seq: 7 }]);
+  assert.throws(() => compileThreshold({ metric: 'temp', op: '>', raise: 90, eachPoint: true, forSeconds: 5 }, 'rule'), /rule.forSeconds: does not apply with eachPoint/);
+  assert.throws(() => compileThreshold({ metric: 'temp', op: '>', raise: 90, eachPoint: 'yes' }, 'rule'), /rule.eachPoint: must be true or false/);
+});

@@ -12,6 +12,8 @@ interface State { raised: boolean; since?: number; last?: Point }
  * (default: `raise`), so `clear` must not be above `raise`; `<`/`<=` mirror it. `between`/`outside`
  * take `low`/`high` and a `hysteresis` margin the value must move back past before clearing.
  * With `forSeconds` the condition must hold that long (by point time, and by clock on ticks).
+ * With `eachPoint: true` every point past the level is an alert of its own, raised and cleared at
+ * once, so actions run per point (the "alert on every reading over the limit" flow).
  */
 export function compileThreshold(spec: Record<string, unknown>, path: string): RuleEvaluator {
   const metric = str(spec, 'metric', path);
@@ -47,6 +49,10 @@ export function compileThreshold(spec: Record<string, unknown>, path: string): R
     isOff = upward ? (v) => v < clear : (v) => v > clear;
     describe = `${op} ${raise}`;
   }
+  const eachPoint = spec.eachPoint ?? false;
+  if (typeof eachPoint !== 'boolean') throw invalid(`${path}.eachPoint`, `must be true or false, got ${JSON.stringify(spec.eachPoint)}`);
+  if (eachPoint && forMs > 0) throw invalid(`${path}.forSeconds`, 'does not apply with eachPoint: true (every point past the level is its own alert); remove one of them');
+  if (eachPoint) return eachPointThreshold(metric, isOn, describe);
   const states = new Map<string, State>();
   const raiseNow = (device: string, s: State, p: Point): Transition => {
     s.raised = true;
@@ -81,6 +87,22 @@ export function compileThreshold(spec: Record<string, unknown>, path: string): R
         if (!s.raised && s.since !== undefined && s.last && now - s.since >= forMs) out.push(raiseNow(device, s, s.last));
       }
       return out;
+    },
+  };
+}
+
+/** Stateless: a raise and an immediate clear per point past the level (history keeps one record each). */
+function eachPointThreshold(metric: string, isOn: (v: number) => boolean, describe: string): RuleEvaluator {
+  return {
+    metrics: [metric],
+    onPoint(p) {
+      const v = numericValue(p.value);
+      if (v === undefined || !isOn(v)) return undefined;
+      const points = [p];
+      return [
+        { type: 'raise', key: p.device, device: p.device, value: v, points, message: `${p.device} ${metric} = ${v} ${describe}` },
+        { type: 'clear', key: p.device, device: p.device, value: v, points, message: 'single-point alert (eachPoint)' },
+      ];
     },
   };
 }

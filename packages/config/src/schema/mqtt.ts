@@ -21,10 +21,12 @@ export const MqttSection = Section({
   tls: Optional(TlsBlock),
   url: Str({ minLength: 1, pattern: '^(mqtts?|wss?|tcp|ssl)://', default: 'mqtt://127.0.0.1:1883', description: 'Client mode: broker URL.' }),
   clientId: Optional(Str({ minLength: 1, description: 'Client mode: MQTT client id. Default: `outpost-<gateway.id>`.' })),
+  protocolVersion: Int({ minimum: 4, maximum: 5, default: 5, description: 'Client mode: MQTT 5 (default) or 4 (3.1.1). With 5 the gateway announces `receiveMaximum`; with 3.1.1 the broker\'s own in-flight limit applies (Mosquitto: `max_inflight_messages`, default 20), and since the PUBACK waits for the commit, 20 messages per group commit caps throughput (~1-4k messages/s measured on the 2-core test machine).' }),
+  receiveMaximum: Int({ minimum: 1, maximum: 65535, default: 1000, description: 'Client mode, MQTT 5: un-acknowledged QoS 1 messages the broker may send at once (they share group commits).' }),
   topics: Type.Array(Type.String({ minLength: 1 }), {
     minItems: 1,
     default: DEFAULT_TOPICS,
-    description: 'Topic templates to accept; `{site}`, `{asset}`, `{device}` name topic levels. Env: JSON array or comma-separated.',
+    description: 'Topic templates to accept; `{site}`, `{asset}`, `{device}` name topic levels (other `{name}` levels become tags), a `+` level matches anything and is ignored. Env: JSON array or comma-separated.',
   }),
   maxPayloadBytes: Int({ minimum: 1, default: 1024 * 1024, description: 'Larger payloads are rejected (ERR_INGEST_TOO_LARGE) and dead-lettered.' }),
   maxPointsPerMessage: Int({ minimum: 1, default: 10_000, description: 'Messages with more points are rejected whole.' }),

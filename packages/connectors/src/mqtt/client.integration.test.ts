@@ -2,6 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { requireService, waitFor } from '@outpost/testing';
+import { createIngestor } from '@outpost/ingest';
 import { createMqttClientSource, type MqttClientOptions } from './client.js';
 import { fillStore, openTestGateway, uniquePrefix, type TestStoreOptions } from './test-gateway.js';
 
@@ -50,6 +51,7 @@ test('client mode: telemetry published to Mosquitto lands in SQLite with device 
   const inv = store.queryPoints({ device: 'inv-9' });
   assert.deepEqual(inv.map((p) => [p.metric, p.value]).sort(), [['active_power', 4.2], ['temperature', 71.3]]);
   assert.equal(inv[0]!.tags?.site, 'plant-b');
+  await waitFor(() => source.stats().inputsRejected.malformed_json === 1, { what: 'the rejection counted once acknowledged' });
   assert.deepEqual(source.stats().inputsRejected, { malformed_json: 1 });
   assert.equal(store.deadLetters({}).length, 1);
 });
@@ -64,11 +66,37 @@ test('client mode: in-flight messages share group commits instead of one commit 
   const n = 500;
   await Promise.all(Array.from({ length: n }, (_, i) => pub.publishAsync(`${prefix}/outpost/v1/bulk/telemetry`, JSON.stringify({ metric: 'm', ts: ts + i, value: i }), { qos: 1 })));
   await waitFor(() => store.queryPoints({ device: 'bulk', limit: n }).length === n, { what: `${n} points`, timeoutMs: 20_000 });
-  assert.equal(source.stats().pointsAccepted, n);
-  // Mosquitto keeps up to 20 messages in flight to us; waiting for each commit before reading the
+  // Rows are visible at commit; the acknowledgement (and the count) follows the WAL sync.
+  await waitFor(() => source.stats().pointsAccepted === n, { what: `${n} points acknowledged` });
+  // Mosquitto keeps up to receiveMaximum (MQTT 5) messages in flight to us; waiting for each commit before reading the
   // next message would make this exactly n commits.
   const commits = ingestor.stats().commits;
   assert.ok(commits <= n / 2, `${commits} commits for ${n} messages`);
+});
+
+test('client mode: MQTT 5 Receive Maximum lets the broker send more un-acknowledged messages than the 20 Mosquitto allows a 3.1.1 client, so they share a group commit', async (t) => {
+  if (!(await requireService(t, 'Mosquitto', 1883))) return;
+  const n = 300;
+  const inFlightBeforeCommit = async (protocolVersion: 4 | 5): Promise<number> => {
+    const prefix = uniquePrefix(`client-v${protocolVersion}`);
+    const gw = openTestGateway(t);
+    // A long commit window: nothing is acknowledged for 1.5 s, so what arrives meanwhile is what
+    // the broker lets us hold un-acknowledged.
+    const ingestor = createIngestor({ store: gw.store, groupCommit: { maxDelayMs: 1500, maxPoints: 10_000 } });
+    t.after(() => ingestor.close());
+    const { source } = await startClientSource(t, prefix, { ingestor, protocolVersion, receiveMaximum: 1000 });
+    const pub = await publisher(t);
+    const ts = Date.now() - 60_000;
+    await Promise.all(Array.from({ length: n }, (_, i) => pub.publishAsync(`${prefix}/outpost/v1/win/telemetry`, JSON.stringify({ metric: 'm', ts: ts + i, value: i }), { qos: 1 })));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ingestor.stats().commits, 0, 'still inside the first commit window');
+    const held = source.stats().messages;
+    await waitFor(() => source.stats().pointsAccepted === n, { what: `${n} points acknowledged (v${protocolVersion})`, timeoutMs: 60_000 });
+    assert.equal(gw.store.queryPoints({ device: 'win', limit: n }).length, n);
+    return held;
+  };
+  assert.equal(await inFlightBeforeCommit(5), n, 'MQTT 5: every message arrives before the first commit');
+  assert.equal(await inFlightBeforeCommit(4), 20, "MQTT 3.1.1: Mosquitto's max_inflight_messages (20)");
 });
 
 test('client mode: while the store is full nothing is acknowledged; Mosquitto redelivers and nothing is lost once space returns', async (t) => {

@@ -27,6 +27,15 @@ export interface MqttClientOptions extends MqttIngestOptions {
   password?: string;
   /** PEM file of the CA that signed the broker's certificate (mqtts). */
   caFile?: string;
+  /**
+   * MQTT protocol: 5 (default) or 4 (3.1.1). With 5 the gateway announces `receiveMaximum`, how
+   * many un-acknowledged QoS 1 messages the broker may send it; with 3.1.1 the broker's own limit
+   * applies (Mosquitto: `max_inflight_messages`, default 20). PUBACK waits for the commit, so that
+   * window bounds how many messages one group commit can hold.
+   */
+  protocolVersion?: 4 | 5;
+  /** MQTT 5 Receive Maximum; default 1000. */
+  receiveMaximum?: number;
   /** Delay between reconnect attempts; default 1000 ms. */
   reconnectPeriodMs?: number;
   onStatus?: (status: ConnectorStatus) => void;
@@ -92,10 +101,12 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
       const opts: IClientOptions = {
         clientId: options.clientId ?? `outpost-${name}`,
         clean: false,
-        protocolVersion: 4,
+        protocolVersion: options.protocolVersion ?? 5,
         reconnectPeriod: options.reconnectPeriodMs ?? 1000,
         connectTimeout: 10_000,
       };
+      // MQTT 5: the session must outlive a disconnect as with 3.1.1's clean: false (expiry 0 would end it).
+      if (opts.protocolVersion === 5) opts.properties = { receiveMaximum: options.receiveMaximum ?? 1000, sessionExpiryInterval: 0xffffffff };
       if (options.username !== undefined) opts.username = options.username;
       if (options.password !== undefined) opts.password = options.password;
       if (options.caFile !== undefined) opts.ca = readCa(options.caFile);

@@ -31,11 +31,20 @@ test('custom templates: a prefix, several tags, and templates without a device',
 test('invalid templates are config errors that name the template and what was expected', () => {
   const bad: Array<[Parameters<typeof compileTopicTemplates>[0], RegExp]> = [
     [[], /expected at least one template/],
-    [['a/+/b'], /"a\/\+\/b" has level "\+"; expected a literal/],
+    [['a/#'], /"a\/#" has level "#"; expected a literal/],
     [['a/dev-{device}'], /has level "dev-\{device\}"/],
     [[{ topic: 'a/{x}', device: 'asset' }], /names device variable "asset" but has no \{asset\} level/],
   ];
   for (const [templates, msg] of bad) {
     assert.throws(() => compileTopicTemplates(templates), (e: unknown) => isOutpostError(e, 'ERR_CONFIG_INVALID') && msg.test(e.message));
   }
+});
+
+test('a + level matches any value and adds no tag (the payload names the metric)', () => {
+  const m = compileTopicTemplates(['telemetry/{device}/+']);
+  assert.deepEqual(m.filters, ['telemetry/+/+']);
+  assert.deepEqual(m.match('telemetry/inv-007/temperature')?.defaults, { device: 'inv-007' });
+  assert.equal(m.match('telemetry/inv-007/'), undefined, 'an empty level matches nothing');
+  assert.equal(m.match('telemetry/inv-007'), undefined);
+  assert.throws(() => compileTopicTemplates(['telemetry/{device}/x+']), /level "x\+"; expected a literal without \+ # \{ \}, a whole-level variable like \{device\}, or \+/);
 });

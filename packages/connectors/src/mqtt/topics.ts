@@ -3,7 +3,8 @@ import { OutpostError } from '@outpost/contract';
 /**
  * Topic templates: which MQTT topics carry telemetry and what their levels mean. A template is a
  * topic whose whole levels may be `{name}` variables. The variable named by `device` (default
- * `device`) becomes the points' default device; every other variable becomes a tag.
+ * `device`) becomes the points' default device; every other variable becomes a tag. A `+` level
+ * matches any value and is ignored (e.g. `telemetry/{device}/+` when the payload names the metric).
  *
  *   'outpost/v1/{device}/telemetry'                                   Outpost-native
  *   { topic: 'site/{site}/scada/{asset}/telemetry', device: 'asset' } the seed's SCADA layout
@@ -23,7 +24,7 @@ export interface TopicMatch {
 
 interface Compiled {
   template: string;
-  levels: Array<{ literal: string } | { variable: string }>;
+  levels: Array<{ literal: string } | { variable: string } | { any: true }>;
   deviceVar: string;
 }
 
@@ -63,8 +64,9 @@ function compileOne(t: TopicTemplate): Compiled {
   const levels = template.split('/').map((level) => {
     const v = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(level);
     if (v) return { variable: v[1]! };
+    if (level === '+') return { any: true as const };
     if (/[{}+#]/.test(level)) {
-      throw new OutpostError('ERR_CONFIG_INVALID', `mqtt topic template "${template}" has level "${level}"; expected a literal without + # { } or a whole-level variable like {device}`, { template });
+      throw new OutpostError('ERR_CONFIG_INVALID', `mqtt topic template "${template}" has level "${level}"; expected a literal without + # { }, a whole-level variable like {device}, or + (any value, ignored)`, { template });
     }
     return { literal: level };
   });
@@ -87,6 +89,7 @@ function matchCompiled(compiled: readonly Compiled[], topic: string): TopicMatch
         if (level.literal !== part) continue outer;
       } else {
         if (part.length === 0) continue outer; // "site//scada" names no site
+        if ('any' in level) continue;
         if (level.variable === c.deviceVar) device = part;
         else (tags ??= {})[level.variable] = part;
       }

@@ -97,3 +97,13 @@ test('more points than the per-payload limit are too_large, in every shape', () 
   const exactly = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ metric: 'm', value: i })));
   assert.equal(ok(decodePayload(exactly, limits)).length, 10_000);
 });
+
+test('attributes: in a metrics object they are not metrics but copied onto each point; an envelope lends them', () => {
+  const limits = { ...DEFAULT_DECODE_LIMITS, attributes: ['seq'] };
+  const c = ok(decodePayload('{"ts":5,"seq":9,"temperature":71.3,"power":4.2}', limits));
+  assert.deepEqual(c.map((x) => [x.metric, (x as Record<string, unknown>).seq]), [['temperature', 9], ['power', 9]]);
+  const without = ok(decodePayload('{"ts":5,"seq":9,"temperature":71.3}'));
+  assert.deepEqual(without.map((x) => x.metric), ['seq', 'temperature'], 'without the option seq is a metric as before');
+  const env = ok(decodePayload('{"seq":1,"points":[{"metric":"a","value":1},{"metric":"b","value":2,"seq":2},{"c":3}]}', limits));
+  assert.deepEqual(env.map((x) => [x.metric, (x as Record<string, unknown>).seq]), [['a', 1], ['b', 2], ['c', 1]]);
+});

@@ -19,6 +19,11 @@ export interface DecodeLimits {
   maxBytes: number;
   /** Most points accepted from one payload. Default 10,000: bounds the work one message can cause. */
   maxPoints: number;
+  /**
+   * Payload fields that are point attributes, not metrics (`gateway.ingest.attributes`): in a
+   * metrics object or batch envelope they are copied onto every point instead of becoming one.
+   */
+  attributes?: readonly string[];
 }
 
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({ maxBytes: 1024 * 1024, maxPoints: 10_000 });
@@ -79,7 +84,7 @@ function decodeBatch(items: unknown[], envelope: Json | undefined, where: string
     const item = items[i];
     if (!isObject(item)) return fail('bad_shape', `${where}[${i}] is ${describe(item)}; expected a point object`);
     if (typeof item.metric !== 'string') allPoints = false;
-    else if (envelope) inherit(item, envelope);
+    else if (envelope) inherit(item, envelope, limits.attributes);
   }
   if (allPoints) return { ok: true, candidates: items as PointCandidate[] };
   const candidates: PointCandidate[] = [];
@@ -109,10 +114,12 @@ function expandMetrics(obj: Json, envelope: Json | undefined, out: PointCandidat
   const ts = obj.ts ?? envelope?.ts;
   const tags = obj.tags ?? envelope?.tags;
   const quality = obj.quality ?? envelope?.quality;
+  const attrNames = limits.attributes;
   for (const key in obj) {
-    if (RESERVED.has(key)) continue;
+    if (RESERVED.has(key) || attrNames?.includes(key)) continue;
     const field = obj[key];
     const c: PointCandidate = { device, metric: key, ts, value: field, tags, quality };
+    if (attrNames) for (const a of attrNames) if (obj[a] !== undefined || envelope?.[a] !== undefined) (c as Json)[a] = obj[a] ?? envelope?.[a];
     if (isObject(field) && 'value' in field) {
       c.value = field.value;
       if (field.unit !== undefined) c.unit = field.unit;
@@ -128,10 +135,11 @@ function expandMetrics(obj: Json, envelope: Json | undefined, out: PointCandidat
 }
 
 /** Batch-envelope fields fill what a point leaves out. */
-function inherit(point: Json, envelope: Json): void {
+function inherit(point: Json, envelope: Json, attributes: readonly string[] | undefined): void {
   if (point.device === undefined && envelope.device !== undefined) point.device = envelope.device;
   if (point.ts === undefined && envelope.ts !== undefined) point.ts = envelope.ts;
   if (point.tags === undefined && envelope.tags !== undefined) point.tags = envelope.tags;
+  if (attributes) for (const a of attributes) if (point[a] === undefined && envelope[a] !== undefined) point[a] = envelope[a];
 }
 
 function isObject(v: unknown): v is Json {
