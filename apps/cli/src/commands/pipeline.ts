@@ -83,25 +83,25 @@ async function postTest(base: string, token: string | undefined, body: PipelineT
   try { json = JSON.parse(text); } catch { json = undefined; }
   if (!res.ok) {
     const err = json?.error;
-    // A pipeline the gateway rejects is the user's error, reported with every problem.
+    // A pipeline the gateway or hub rejects is the user's error, reported with every problem.
     if (res.status === 400 && typeof err?.code === 'string' && err.code.startsWith('ERR_PIPELINE')) throw new OutpostError(err.code, err.message, err.details);
-    throw new RemoteError(`the gateway answered ${res.status}${err?.code ? ` ${err.code}` : ''}: ${err?.message ?? text.slice(0, 200)}`);
+    throw new RemoteError(`${base} answered ${res.status}${err?.code ? ` ${err.code}` : ''}: ${err?.message ?? text.slice(0, 200)}`);
   }
   return json as PipelineTestResponse;
 }
 
 function testCommand(io: CliIo, now: () => number): Command {
   return withConfigOptions(new Command('test'))
-    .description('Run a pipeline document on sample points (locally) or on a replay of a gateway\'s store; print outputs and a per-node trace, or a diff')
+    .description('Run a pipeline document on sample points (locally) or on a replay of a gateway\'s store or a hub\'s stored series; print outputs and a per-node trace, or a diff')
     .argument('<file>', 'pipeline document (JSON)')
     .option('--input <samples.jsonl>', 'points, one JSON object per line (or a JSON array); runs in this process unless --url is given')
-    .option('--replay <device,from,to[,metric]>', 'replay points stored by a running gateway (POST /v1/pipelines/test there)')
+    .option('--replay <device,from,to[,metric]>', 'replay points stored by a running gateway, or by a hub with --url <hub> --token <session or API key> (metric required there); POST /v1/pipelines/test there')
     .option('--diff <other.json>', 'run a second pipeline on the same points and report the differences in outputs')
-    .option('--url <url>', 'gateway base URL (default: from gateway.http in the configuration)')
+    .option('--url <url>', 'gateway or hub base URL (default: the gateway of gateway.http in the configuration)')
     .option('--token <token>', 'bearer token (default: gateway.http.token)')
     .option('--no-flush', 'do not emit windows still open at the end of the input')
     .option('--json', 'print the full result (outputs, errors, trace) as JSON')
-    .addHelpText('after', '\nExamples:\n  outpost pipeline test line3.json --input samples.jsonl\n  outpost pipeline test line3.json --replay press-1,-1h,now --url http://127.0.0.1:8081\n  outpost pipeline test v2.json --input samples.jsonl --diff v1.json')
+    .addHelpText('after', '\nExamples:\n  outpost pipeline test line3.json --input samples.jsonl\n  outpost pipeline test line3.json --replay press-1,-1h,now --url http://127.0.0.1:8081\n  outpost pipeline test line3.json --replay <hub device id>,-1h,now,temp --url https://hub.example.com --token $OUTPOST_HUB_TOKEN\n  outpost pipeline test v2.json --input samples.jsonl --diff v1.json')
     .action(async (file: string, flags: TestFlags) => {
       if ((flags.input === undefined) === (flags.replay === undefined)) throw new OutpostError('ERR_QUERY_INVALID', 'give exactly one of --input <samples.jsonl> or --replay <device,from,to>');
       const body: PipelineTestRequest = { pipeline: readJson(file, 'pipeline'), options: { flush: flags.flush } };

@@ -34,7 +34,10 @@ export function secretMatches(secret: string, hash: string): boolean {
  * enforced by checking the device on use.
  */
 export class DeviceTokens {
-  constructor(private readonly key: Buffer) {}
+  /** Tokens whose signature checked out, so a gateway's next beats skip the HMAC; expiry is still checked on every use. */
+  private readonly verified = new Map<string, { deviceId: string; orgId: string; expiresAt: number }>();
+
+  constructor(private readonly key: Buffer, private readonly cacheMax = 20_000) {}
 
   sign(deviceId: string, orgId: string, expiresAt: number): string {
     const body = `odt.${deviceId}.${orgId}.${expiresAt}`;
@@ -42,6 +45,12 @@ export class DeviceTokens {
   }
 
   verify(token: string, now: number): { deviceId: string; orgId: string; expiresAt: number } | 'expired' | undefined {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > now) return known;
+      this.verified.delete(token);
+      return 'expired';
+    }
     const parts = token.split('.');
     if (parts.length !== 5 || parts[0] !== 'odt') return undefined;
     const body = parts.slice(0, 4).join('.');
@@ -51,7 +60,11 @@ export class DeviceTokens {
     const expiresAt = Number(parts[3]);
     if (!Number.isFinite(expiresAt)) return undefined;
     if (expiresAt <= now) return 'expired';
-    return { deviceId: parts[1]!, orgId: parts[2]!, expiresAt };
+    const v = { deviceId: parts[1]!, orgId: parts[2]!, expiresAt };
+    // Only signed tokens are kept (a flood of forged ones cannot fill this); bounded by starting over.
+    if (this.verified.size >= this.cacheMax) this.verified.clear();
+    this.verified.set(token, v);
+    return v;
   }
 
   private mac(body: string): string { return createHmac('sha256', this.key).update(body).digest('base64url'); }

@@ -28,14 +28,18 @@ export class DeviceGatewayAuthenticator implements GatewayAuthenticator {
 
 /** A gateway's local device and metric become the hub metric `<device>/<metric>` under the gateway's device id. */
 export function toHubPoints(b: Pick<UplinkBatchRecord, 'gateway' | 'points'>): HubPoint[] {
-  return b.points.map((p) => {
+  // One object shape for every point (no spreads): this runs for every uplinked point.
+  const out: HubPoint[] = new Array(b.points.length);
+  for (let i = 0; i < out.length; i++) {
+    const p = b.points[i]!;
     const v = p.value;
-    const base = { deviceId: b.gateway, metric: `${p.device}/${p.metric}`, ts: p.ts, unit: p.unit ?? null };
-    if (typeof v === 'number') return { ...base, value: v };
-    if (typeof v === 'boolean') return { ...base, value: v ? 1 : 0 };
-    if (typeof v === 'string') return { ...base, value: null, text: v };
-    return { ...base, value: null };
-  });
+    out[i] = {
+      deviceId: b.gateway, metric: `${p.device}/${p.metric}`, ts: p.ts, unit: p.unit ?? null,
+      value: typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : null,
+      text: typeof v === 'string' ? v : null,
+    };
+  }
+  return out;
 }
 
 /** UplinkStore on the hub's main storage (SQLite or PostgreSQL) for tenant batches; the legacy SQLite file otherwise. */

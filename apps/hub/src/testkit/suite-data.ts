@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { waitFor } from '@outpost/testing';
 import { encodeBatch, encodePointSet, UPLINK_HEADERS, UPLINK_PATHS } from '@outpost/contract/wire/index';
+import { Ajv } from 'ajv';
 import { assertError, hubFixture, type Adapter, type Fixture } from './fixture.js';
 
 async function device(f: Fixture, admin: string, hardwareId: string, deviceTypeId?: string) {
@@ -27,6 +28,14 @@ export async function dataSuite(t: TestContext, adapter: Adapter): Promise<void>
     assertError(bad, 422, 'ERR_HUB_CONFIG_INVALID');
     assert.match(bad.json.error.message, /gateway\.store\.maxMb|gateway\.nonsense/);
     assert.deepEqual((await f.call('GET', `/v1/device-types/${type.id}/configs`, { token })).json.versions, [], 'a rejected config stores nothing');
+    // The schema editors check while typing: it refuses what the hub refused and accepts what it stores.
+    const schema = await f.call('GET', '/v1/configs/schema', { token });
+    assert.equal(schema.status, 200, schema.body);
+    const check = new Ajv({ allErrors: true, strict: false }).compile(schema.json);
+    assert.equal(check({ store: { maxSizeMb: 'lots' }, nonsense: 1 }), false);
+    assert.deepEqual(check.errors?.map((e) => e.instancePath || e.params.additionalProperty).sort(), ['/store/maxSizeMb', 'nonsense']);
+    assert.equal(check({ log: { level: 'info' } }), true);
+    assert.equal((await f.call('GET', '/v1/configs/schema')).status, 401);
     assert.equal((await f.call('POST', `/v1/device-types/${type.id}/configs`, { token, body: { config: { log: { level: 'info' } }, note: 'base' } })).status, 201);
     assert.equal((await f.call('POST', `/v1/devices/${d.deviceId}/configs`, { token, body: { config: { log: { level: 'debug' } } } })).status, 201);
     const first = await f.call('POST', '/v1/heartbeat', { token: d.deviceToken.token, body: { status: 'online', config: { applied: null } } });

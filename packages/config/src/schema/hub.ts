@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Bool, Int, Optional, Port, Section, Str, StringEnum } from './kinds.js';
 import { LogSection } from './gateway.js';
 import { HubModelsSection } from './hub-models.js';
+import { HubPipelinesSection } from './hub-pipelines.js';
 
 const HubDbSection = Section({
   kind: StringEnum(['sqlite', 'postgres'] as const, { default: 'sqlite', description: 'Storage engine: sqlite (embedded, default) or postgres (at scale).' }),
@@ -26,6 +27,7 @@ export const HubSection = Section({
   db: HubDbSection,
   auth: HubAuthSection,
   models: HubModelsSection,
+  pipelines: HubPipelinesSection,
   log: LogSection,
   uplink: Section({
     dbPath: Optional(Str({ minLength: 1, description: 'SQLite file of the uplink ingest (dedup keys, points, items). Default: `<hub.dataDir>/uplink.db`.' })),

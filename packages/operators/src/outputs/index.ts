@@ -4,13 +4,14 @@
  * output the host does not offer is rejected at compile time.
  */
 import type { Point } from '@outpost/contract';
-import { PRIORITY_CLASSES, type OperatorContext, type OperatorDefinition, type OutputItem, type PriorityClass } from '@outpost/engine';
+import { PRIORITY_CLASSES, type OperatorContext, type OperatorDefinition, type OutputItem, type PriorityClass, type Sinks } from '@outpost/engine';
 import { handOff } from '../shared/hand-off.js';
 
 const inputs = [{ name: 'in', accepts: ['point', 'rollup'] as const }];
 
-function missing(ctx: OperatorContext, what: string): void {
-  ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config', message: `this host provides no ${what} sink` });
+function missing(ctx: OperatorContext, what: string, sink: keyof Sinks): void {
+  const hint = ctx.host.missingSinkHints?.[sink];
+  ctx.report({ code: 'ERR_PIPELINE_UNSUPPORTED', path: '/config', message: `this host provides no ${what} sink${hint ? ` (${hint})` : ''}` });
 }
 
 export const store: OperatorDefinition = {
@@ -25,7 +26,7 @@ export const store: OperatorDefinition = {
   inputs, outputs: [],
   create(config, ctx) {
     const sink = ctx.host.sinks?.store;
-    if (!sink) missing(ctx, 'store');
+    if (!sink) missing(ctx, 'store', 'store');
     const table = config.table as string;
     const meta = { pipelineId: ctx.pipelineId, nodeId: ctx.nodeId };
     return {
@@ -46,7 +47,7 @@ export const outbox: OperatorDefinition = {
   inputs, outputs: [],
   create(config, ctx) {
     const sink = ctx.host.sinks?.outbox;
-    if (!sink) missing(ctx, 'outbox');
+    if (!sink) missing(ctx, 'outbox', 'outbox');
     const priority = (config.priority as PriorityClass | undefined) ?? 'normal';
     const meta = { pipelineId: ctx.pipelineId, nodeId: ctx.nodeId };
     return {
@@ -71,7 +72,7 @@ export const mqtt: OperatorDefinition = {
   inputs, outputs: [],
   create(config, ctx) {
     const sink = ctx.host.sinks?.mqtt;
-    if (!sink) missing(ctx, 'MQTT');
+    if (!sink) missing(ctx, 'MQTT', 'mqtt');
     const topic = config.topic as string;
     const qos = (config.qos as 0 | 1 | 2 | undefined) ?? 1;
     const retain = (config.retain as boolean | undefined) ?? false;
@@ -105,7 +106,7 @@ export const webhook: OperatorDefinition = {
   inputs, outputs: [],
   create(config, ctx) {
     const sink = ctx.host.sinks?.webhook;
-    if (!sink) missing(ctx, 'webhook');
+    if (!sink) missing(ctx, 'webhook', 'webhook');
     const url = config.url as string;
     const meta = { pipelineId: ctx.pipelineId, nodeId: ctx.nodeId, headers: (config.headers as Record<string, string> | undefined) ?? {} };
     return {

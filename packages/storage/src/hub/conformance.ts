@@ -5,6 +5,7 @@ import { HubStore } from './store.js';
 import type { HubDbOptions } from './open.js';
 import type { Actor } from './audit.js';
 import { rolloutConformance } from './conformance-rollouts.js';
+import { desiredConformance } from './conformance-desired.js';
 
 const T0 = 1_700_000_000_000;
 const INJECTIONS = [`' OR '1'='1`, `x'; DROP TABLE devices; --`, `\\`, `" OR 1=1 --`, `') OR ('a'='a`];
@@ -121,11 +122,15 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     const { a } = await twoOrgs(s);
     const d = await registered(s, a, 'hw-h');
     for (let i = 0; i < 5; i++) {
-      await s.health.record('org-a', d.id, { at: T0 + i * 1000, status: 'online', body: { cpu: i }, logs: [{ at: T0 + i * 1000, level: i % 2 ? 'warn' : 'info', msg: `m${i}` }], appliedConfig: 't1', configError: null });
+      await s.health.record('org-a', d.id, { at: T0 + i * 1000, status: 'online', body: { cpu: i }, logs: [{ at: T0 + i * 1000, level: i % 2 ? 'warn' : 'info', msg: `m${i}`, ...(i < 4 ? { service: i < 2 ? 'ingest' : 'uplink' } : {}) }], appliedConfig: 't1', configError: null });
     }
     const hb = await s.health.heartbeats('org-a', d.id, { from: T0 + 1000, to: T0 + 3000, limit: 10 });
     assert.deepEqual(hb.map((h) => h.body.cpu), [1, 2]);
     assert.deepEqual((await s.health.logs('org-a', d.id, { from: T0, to: T0 + 10_000, limit: 10, levels: ['warn'] })).map((l) => l.msg), ['m1', 'm3']);
+    // Service filter, alone and with levels; a line shipped without a service is kept as null and matches no service filter.
+    assert.deepEqual((await s.health.logs('org-a', d.id, { from: T0, to: T0 + 10_000, limit: 10, services: ['uplink'] })).map((l) => [l.msg, l.service]), [['m2', 'uplink'], ['m3', 'uplink']]);
+    assert.deepEqual((await s.health.logs('org-a', d.id, { from: T0, to: T0 + 10_000, limit: 10, services: ['ingest', 'uplink'], levels: ['warn'] })).map((l) => l.msg), ['m1', 'm3']);
+    assert.equal((await s.health.logs('org-a', d.id, { from: T0, to: T0 + 10_000, limit: 10 })).find((l) => l.msg === 'm4')?.service, null);
     assert.deepEqual(await s.health.heartbeats('org-b', d.id, { from: 0, to: T0 * 2, limit: 10 }), []);
     const dev = (await s.fleet.getDevice('org-a', d.id))!;
     assert.equal(dev.lastSeenAt, T0 + 4000);
@@ -135,12 +140,24 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal((await s.fleet.listDevices('org-a', { limit: 10, offset: 0, lastStatus: 'online', seenSince: T0 + 4000 })).total, 1);
     assert.equal((await s.fleet.listDevices('org-a', { limit: 10, offset: 0, lastStatus: 'degraded' })).total, 0);
     const d2 = await registered(s, a, 'hw-h2');
-    await s.health.recordMany([
+    const beat = (at: number, status: string) => ({ at, status, body: { cpu: at - T0 }, logs: [{ at, level: 'info', msg: `beat ${at}` }], appliedConfig: null, configError: null });
+    assert.deepEqual(await s.health.recordMany([
       { orgId: 'org-a', deviceId: d.id, hb: { at: T0 + 9000, status: 'degraded', body: { cpu: 9 }, logs: [], appliedConfig: 't2', configError: 'x' } },
       { orgId: 'org-a', deviceId: d2.id, hb: { at: T0 + 9001, status: 'online', body: { cpu: 1 }, logs: [{ at: T0 + 9001, level: 'error', msg: 'boom' }], appliedConfig: null, configError: null } },
-    ]);
-    assert.deepEqual([(await s.fleet.getDevice('org-a', d.id))?.lastStatus, (await s.fleet.getDevice('org-a', d2.id))?.lastSeenAt], ['degraded', T0 + 9001]);
-    assert.deepEqual((await s.health.logs('org-a', d2.id, { from: T0, to: T0 + 10_000, limit: 10 })).map((l) => l.msg), ['boom']);
+      // Another org's id for a device is refused in the same group, and the others still commit.
+      { orgId: 'org-b', deviceId: d2.id, hb: beat(T0 + 9002, 'online') },
+      // The same device twice in one group: the later beat is the device's last seen.
+      { orgId: 'org-a', deviceId: d2.id, hb: beat(T0 + 9003, 'degraded') },
+    ]), [true, true, false, true]);
+    assert.deepEqual([(await s.fleet.getDevice('org-a', d.id))?.lastStatus, (await s.fleet.getDevice('org-a', d2.id))?.lastSeenAt], ['degraded', T0 + 9003]);
+    assert.deepEqual((await s.health.heartbeats('org-a', d2.id, { from: T0, to: T0 + 10_000, limit: 10 })).map((h) => h.status), ['online', 'degraded']);
+    assert.deepEqual(await s.health.heartbeats('org-b', d2.id, { from: 0, to: T0 * 2, limit: 10 }), [], 'the refused beat stored nothing');
+    // A decommissioned device's beat stores nothing and leaves its last-seen summary as it was.
+    await s.fleet.decommissionDevice(a, d.id, T0 + 9500);
+    assert.equal(await s.health.record('org-a', d.id, beat(T0 + 9600, 'online')), false);
+    assert.equal((await s.fleet.getDevice('org-a', d.id))?.lastSeenAt, T0 + 9000);
+    assert.equal((await s.health.logs('org-a', d.id, { from: T0 + 9500, to: T0 + 10_000, limit: 10 })).length, 0);
+    assert.deepEqual((await s.health.logs('org-a', d2.id, { from: T0, to: T0 + 10_000, limit: 10 })).map((l) => l.msg), ['boom', `beat ${T0 + 9003}`]);
     assert.equal(await s.fleet.getDeviceState('org-a', d2.id), 'active');
     assert.equal(await s.fleet.getDeviceState('org-b', d2.id), undefined);
   });
@@ -186,6 +203,14 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal(hourly[0]?.max, 59);
     const fine = await s.series.rollups('org-a', { deviceId: 'd1', metric: 'temp', from: T0, to: T0 + 10_000, bucketMs: 5000 });
     assert.deepEqual(fine.map((r) => [r.count, r.avg]), [[5, 2], [5, 7]]);
+    // A write overlapping stored points: only its new points add to their minute, merged with what the minute held.
+    const first = (await s.series.rollups('org-a', { deviceId: 'd1', metric: 'temp', from: minute, to: minute + 60_000, bucketMs: 60_000 }))[0]!;
+    assert.equal(await s.series.writePoints('org-a', [
+      { deviceId: 'd1', metric: 'temp', ts: T0, value: 100, unit: null }, { deviceId: 'd1', metric: 'temp', ts: T0 + 500, value: 100, unit: null },
+      { deviceId: 'd1', metric: 'temp', ts: T0 + 1500, value: -5, unit: null },
+    ]), 2);
+    const merged = (await s.series.rollups('org-a', { deviceId: 'd1', metric: 'temp', from: minute, to: minute + 60_000, bucketMs: 60_000 }))[0]!;
+    assert.deepEqual([merged.count, merged.min, merged.max, merged.avg], [first.count + 2, -5, 100, (first.avg * first.count + 95) / (first.count + 2)]);
     const b = await s.series.createBatch({ id: 'b1', orgId: 'org-a', source: 'ingest', points: 3, archiveKey: 'k' }, T0);
     assert.equal(b.status, 'received');
     await s.series.finishBatch('b1', { status: 'failed', stored: 0, error: 'disk' }, T0 + 1);
@@ -285,4 +310,5 @@ export async function hubStoreConformance(t: TestContext, open: () => Promise<Hu
     assert.equal((await s.pipelineOutputs.list('org-a', { limit: 10 })).length, 1);
   });
   await rolloutConformance((name, fn) => withStore(name, async (st) => { const { a, b } = await twoOrgs(st); await fn(st, a, b); }));
+  await desiredConformance((name, fn) => withStore(name, async (st) => { const { a, b } = await twoOrgs(st); await fn(st, a, b); }));
 }

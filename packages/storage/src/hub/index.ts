@@ -12,6 +12,8 @@ export type { Assignment, ArtifactKind, Deployment, DeploymentStatus } from './a
 export type { HubPipelineVersion, HubPipelineSummary, HubPipelineActivation } from './pipelines.js';
 export type { ArtifactVersion } from './artifacts.js';
 export type { PipelineOutput, PipelineOutputInput, PipelineOutputKind } from './pipeline-outputs.js';
+export { EXPORT_PRIORITIES, type ExportPriority, type ExportInput, type ExportItem, type ExportLimits, type ExportCursor } from './pipeline-exports.js';
 export { edgeAlertId, type AlertSnapshot, type HubAlert, type HubAlertQuery, type HubAlertState, type HubAlertSource, type AlertRuleSet, type HubDeliveryEntry, type HubDeliveryQuery } from './alerts.js';
 export { IN_FLIGHT, type Rollout, type RolloutDevice, type RolloutState, type DeviceDesired } from './rollouts.js';
 export type { ProcessorState, ProcessorUsageReport, ProcessorUsageTotal } from './processors.js';
+export type { DeviceDesiredState } from './desired.js';

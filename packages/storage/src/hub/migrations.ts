@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { HubDialect } from './open.js';
 import { alertsMigration } from './alerts.js';
 import { processorsMigration } from './processors.js';
+import { pipelineExportsMigration } from './pipeline-exports.js';
 
 /**
  * The hub's migrations, written once with Kysely's schema builder so SQLite and PostgreSQL get
@@ -170,6 +171,13 @@ function migrations(dialect: HubDialect): Record<string, Migration> {
     },
     '0009_alerts': alertsMigration(dialect),
     '0010_processors': processorsMigration(dialect),
+    // Which gateway part logged a shipped line (ingest, uplink, …), for the dashboard's service filter.
+    '0011_device_log_service': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('device_logs').addColumn('service', 'text').execute();
+      },
+    },
+    '0012_pipeline_exports': pipelineExportsMigration(dialect),
   };
 }
 

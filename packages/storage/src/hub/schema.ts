@@ -31,7 +31,7 @@ export interface HubTables {
   };
   device_labels: { device_id: string; org_id: string; kind: string; value: string };
   heartbeats: { device_id: string; org_id: string; at: number; status: string; body: string };
-  device_logs: { device_id: string; org_id: string; at: number; level: string; msg: string };
+  device_logs: { device_id: string; org_id: string; at: number; level: string; msg: string; service: string | null };
   configs: {
     org_id: string; target_kind: string; target_id: string; version: number; body: string;
     created_by: string; created_at: number; note: string | null;

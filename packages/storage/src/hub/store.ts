@@ -12,8 +12,10 @@ import { ArtifactRepo } from './artifacts.js';
 import { RolloutRepo } from './rollouts.js';
 import { PipelineRepo } from './pipelines.js';
 import { PipelineOutputRepo } from './pipeline-outputs.js';
+import { PipelineExportRepo } from './pipeline-exports.js';
 import { AlertRepo } from './alerts.js';
 import { ProcessorRepo } from './processors.js';
+import { DesiredStateRepo } from './desired.js';
 import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
 
 /**
@@ -32,15 +34,19 @@ export class HubStore {
   readonly rollouts: RolloutRepo;
   readonly pipelines: PipelineRepo;
   readonly pipelineOutputs: PipelineOutputRepo;
+  /** The pipeline outbox: what hub pipelines' `outbox` nodes queue for outside consumers. */
+  readonly pipelineExports: PipelineExportRepo;
   readonly alerts: AlertRepo;
   readonly processors: ProcessorRepo;
+  /** Many devices' heartbeat desired state at once (the heartbeat cache's bulk loader). */
+  readonly desired: DesiredStateRepo;
   readonly dialect: HubDialect;
 
   private constructor(private readonly handle: HubDb) {
     this.dialect = handle.dialect;
     this.tenancy = new TenancyRepo(handle.db);
     this.fleet = new FleetRepo(handle.db);
-    this.health = new HealthRepo(handle.db, handle.dialect);
+    this.health = new HealthRepo(handle.db, handle);
     this.configs = new ConfigRepo(handle.db);
     this.series = new TimeSeriesRepo(handle.db, handle);
     this.uplink = new UplinkRepo(handle.db, handle);
@@ -50,7 +56,9 @@ export class HubStore {
     this.rollouts = new RolloutRepo(handle.db);
     this.pipelines = new PipelineRepo(handle.db);
     this.pipelineOutputs = new PipelineOutputRepo(handle.db);
+    this.pipelineExports = new PipelineExportRepo(handle.db);
     this.processors = new ProcessorRepo(handle.db);
+    this.desired = new DesiredStateRepo(handle.db);
   }
 
   /** Open and migrate (migrations run on every start; they are idempotent). */

@@ -11,8 +11,6 @@ export interface IngestBatch {
 export interface RollupRow { bucket: number; count: number; min: number; max: number; avg: number }
 
 const MINUTE = 60_000;
-/** Rows per INSERT: 7 columns x 1000 stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
-const CHUNK = 1000;
 /** Rows per unnest() INSERT on PostgreSQL (6 array parameters whatever the size). */
 const PG_CHUNK = 10_000;
 
@@ -108,68 +106,96 @@ export class TimeSeriesRepo {
   }
 }
 
-/** What the bulk point writer needs from the adapter (see insertFresh). */
+/** What the bulk point writer needs from the adapter (see insertPoints). */
 export interface PointWriterTarget { dialect: 'sqlite' | 'postgres'; sqlite?: Database.Database | undefined }
 
-type Fresh = { device_id: string; metric: string; ts: number; value: number | null };
-const sqliteInserts = new WeakMap<Database.Database, Database.Statement>();
-
 /**
- * The one hot path that bypasses the query builder, because it is where throughput is measured:
- * SQLite runs one cached prepared INSERT per point inside the transaction (no SQL text to build
- * for thousands of parameters), PostgreSQL sends a whole chunk as column arrays through unnest().
- * Both ignore duplicates (same device, metric, ts) and report which rows were new.
+ * The chunk as a row source `(d, m, t, v, u, x)`. Columns go as JSON arrays zipped by ROWS FROM
+ * (which pairs the set-returning functions' rows by position):
+ * JSON.stringify is native, where pg's array literal encoder escapes element by element in
+ * JavaScript (measured 0.4 vs 2.1 µs a point). JSON has no NaN or Infinity, so a chunk holding
+ * one goes as typed arrays through unnest() instead.
  */
-async function insertFresh(trx: Kysely<HubTables>, target: PointWriterTarget, orgId: string, points: readonly HubPoint[]): Promise<Fresh[]> {
-  const fresh: Fresh[] = [];
-  if (target.dialect === 'sqlite' && target.sqlite) {
-    let st = sqliteInserts.get(target.sqlite);
-    if (!st) {
-      st = target.sqlite.prepare('insert into points (org_id, device_id, metric, ts, value, unit, text_value) values (?, ?, ?, ?, ?, ?, ?) on conflict (device_id, metric, ts) do nothing');
-      sqliteInserts.set(target.sqlite, st);
-    }
-    for (const p of points) {
-      if (st.run(orgId, p.deviceId, p.metric, p.ts, p.value, p.unit, p.text ?? null).changes === 1) fresh.push({ device_id: p.deviceId, metric: p.metric, ts: p.ts, value: p.value });
-    }
-    return fresh;
+function pgRows(c: readonly HubPoint[]) {
+  const n = c.length;
+  const d = new Array<string>(n), m = new Array<string>(n), t = new Array<number>(n), v = new Array<number | null>(n), u = new Array<string | null>(n), x = new Array<string | null>(n);
+  let finite = true;
+  for (let i = 0; i < n; i++) {
+    const p = c[i]!;
+    d[i] = p.deviceId; m[i] = p.metric; t[i] = p.ts; v[i] = p.value; u[i] = p.unit; x[i] = p.text ?? null;
+    if (p.value !== null && !Number.isFinite(p.value)) finite = false;
   }
-  if (target.dialect === 'postgres') {
-    for (let i = 0; i < points.length; i += PG_CHUNK) {
-      const c = points.slice(i, i + PG_CHUNK);
-      const r = await sql<Fresh>`insert into points (org_id, device_id, metric, ts, value, unit, text_value)
-        select ${orgId}, d, m, t, v, u, x from unnest(${c.map((p) => p.deviceId)}::text[], ${c.map((p) => p.metric)}::text[], ${c.map((p) => p.ts)}::bigint[],
-          ${c.map((p) => p.value)}::double precision[], ${c.map((p) => p.unit)}::text[], ${c.map((p) => p.text ?? null)}::text[]) as u(d, m, t, v, u, x)
-        on conflict (device_id, metric, ts) do nothing returning device_id, metric, ts, value`.execute(trx);
-      fresh.push(...r.rows);
-    }
-    return fresh;
-  }
-  throw new Error('hub store: the SQLite adapter needs its connection for the point writer');
+  if (!finite) return sql`unnest(${d}::text[], ${m}::text[], ${t}::bigint[], ${v}::double precision[], ${u}::text[], ${x}::text[]) as u(d, m, t, v, u, x)`;
+  const col = (a: unknown[]) => sql`jsonb_array_elements_text(${JSON.stringify(a)}::jsonb)`;
+  return sql`(select d, m, t::bigint as t, v::double precision as v, u, x
+    from rows from (${col(d)}, ${col(m)}, ${col(t)}, ${col(v)}, ${col(u)}, ${col(x)}) as r(d, m, t, v, u, x)) as u`;
 }
+
+type Agg = { count: number; sum: number; min: number; max: number };
+const sqliteStatements = new WeakMap<Database.Database, { point: Database.Statement; rollup: Database.Statement }>();
+const ROLLUP_UPSERT = `insert into rollups_1m (org_id, device_id, metric, bucket, count, sum, min, max) values (?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (device_id, metric, bucket) do update set count = rollups_1m.count + excluded.count, sum = rollups_1m.sum + excluded.sum,
+  min = case when excluded.min < rollups_1m.min then excluded.min else rollups_1m.min end,
+  max = case when excluded.max > rollups_1m.max then excluded.max else rollups_1m.max end`;
 
 /**
  * Insert points inside the caller's transaction; duplicates (same device, metric, ts) are ignored
  * and do not count twice in the rollups. Returns how many were new.
+ *
+ * The one hot path that bypasses the query builder, because it is where throughput is measured.
+ * SQLite: one cached prepared INSERT per point (multi-row statements measured no faster; a row
+ * that was new adds to its 1-minute bucket in memory), then one prepared upsert per bucket.
+ * PostgreSQL: one statement per chunk — column arrays through unnest(), and a data-modifying CTE
+ * that folds the rows actually inserted into the rollups on the server, so no rows come back.
  */
 export async function insertPoints(trx: Kysely<HubTables>, target: PointWriterTarget, orgId: string, points: readonly HubPoint[]): Promise<number> {
-  const fresh = await insertFresh(trx, target, orgId, points);
-  const buckets = new Map<string, { device_id: string; metric: string; bucket: number; count: number; sum: number; min: number; max: number }>();
-  for (const p of fresh) {
-    if (p.value === null) continue;
-    const bucket = Math.floor(Number(p.ts) / MINUTE) * MINUTE;
-    const key = `${p.device_id}\u0000${p.metric}\u0000${bucket}`;
-    const b = buckets.get(key);
-    if (b) { b.count++; b.sum += p.value; b.min = Math.min(b.min, p.value); b.max = Math.max(b.max, p.value); }
-    else buckets.set(key, { device_id: p.device_id, metric: p.metric, bucket, count: 1, sum: p.value, min: p.value, max: p.value });
+  if (target.dialect === 'postgres') {
+    let fresh = 0;
+    for (let i = 0; i < points.length; i += PG_CHUNK) {
+      const c = points.slice(i, i + PG_CHUNK);
+      const r = await sql<{ n: number }>`with ins as (
+          insert into points (org_id, device_id, metric, ts, value, unit, text_value)
+          select ${orgId}, d, m, t, v, u, x from ${pgRows(c)}
+          on conflict (device_id, metric, ts) do nothing returning device_id, metric, ts, value),
+        agg as (
+          insert into rollups_1m (org_id, device_id, metric, bucket, count, sum, min, max)
+          select ${orgId}, device_id, metric, floor(ts / 60000.0)::bigint * 60000, count(*), sum(value), min(value), max(value)
+          from ins where value is not null group by device_id, metric, floor(ts / 60000.0)
+          on conflict (device_id, metric, bucket) do update set count = rollups_1m.count + excluded.count, sum = rollups_1m.sum + excluded.sum,
+            min = least(rollups_1m.min, excluded.min), max = greatest(rollups_1m.max, excluded.max))
+        select count(*)::int as n from ins`.execute(trx);
+      fresh += Number(r.rows[0]?.n ?? 0);
+    }
+    return fresh;
   }
-  const rows = [...buckets.values()].map((b) => ({ org_id: orgId, ...b }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx.insertInto('rollups_1m').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['device_id', 'metric', 'bucket']).doUpdateSet({
-      count: sql`rollups_1m.count + excluded.count`,
-      sum: sql`rollups_1m.sum + excluded.sum`,
-      min: sql`case when excluded.min < rollups_1m.min then excluded.min else rollups_1m.min end`,
-      max: sql`case when excluded.max > rollups_1m.max then excluded.max else rollups_1m.max end`,
-    })).execute();
+  const db = target.sqlite;
+  if (!db) throw new Error('hub store: the SQLite adapter needs its connection for the point writer');
+  let st = sqliteStatements.get(db);
+  if (!st) {
+    st = { point: db.prepare('insert into points (org_id, device_id, metric, ts, value, unit, text_value) values (?, ?, ?, ?, ?, ?, ?) on conflict (device_id, metric, ts) do nothing'), rollup: db.prepare(ROLLUP_UPSERT) };
+    sqliteStatements.set(db, st);
   }
-  return fresh.length;
+  // device -> metric -> bucket start -> aggregate: lookups by the points' own strings, no key built per point.
+  const buckets = new Map<string, Map<string, Map<number, Agg>>>();
+  let fresh = 0;
+  for (const p of points) {
+    if (st.point.run(orgId, p.deviceId, p.metric, p.ts, p.value, p.unit, p.text ?? null).changes !== 1) continue;
+    fresh++;
+    const v = p.value;
+    if (v === null) continue;
+    let byMetric = buckets.get(p.deviceId);
+    if (!byMetric) buckets.set(p.deviceId, (byMetric = new Map()));
+    let byBucket = byMetric.get(p.metric);
+    if (!byBucket) byMetric.set(p.metric, (byBucket = new Map()));
+    const bucket = Math.floor(p.ts / MINUTE) * MINUTE;
+    const b = byBucket.get(bucket);
+    if (b) { b.count++; b.sum += v; if (v < b.min) b.min = v; if (v > b.max) b.max = v; }
+    else byBucket.set(bucket, { count: 1, sum: v, min: v, max: v });
+  }
+  for (const [device, byMetric] of buckets) {
+    for (const [metric, byBucket] of byMetric) {
+      for (const [bucket, b] of byBucket) st.rollup.run(orgId, device, metric, bucket, b.count, b.sum, b.min, b.max);
+    }
+  }
+  return fresh;
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { OutpostError } from '@outpost/contract';
-import { ConfigError, loadConfig } from '@outpost/config';
+import { ConfigError, loadConfig, publishedSchema } from '@outpost/config';
 import type { ConfigTarget } from '@outpost/storage/hub/index';
 import type { HubModule } from '../types.js';
 import { requires } from '../../core/auth.js';
@@ -37,6 +37,13 @@ export const configsModule: HubModule = {
   register(app, ctx) {
     const { store } = ctx.services;
     const tags = ['configs'];
+    // The schema does not change while the hub runs; built once on first request.
+    let gatewaySchema: unknown;
+
+    app.get('/v1/configs/schema', { preValidation: requires('read'), schema: { tags, summary: 'JSON Schema of the `gateway` section that config versions are checked against (editors validate while typing with it).' } }, async () => {
+      gatewaySchema ??= { $schema: 'http://json-schema.org/draft-07/schema#', ...(publishedSchema().properties?.gateway ?? {}) };
+      return gatewaySchema;
+    });
 
     app.post('/v1/:kind/:id/configs', { preValidation: requires('write'), schema: { tags, summary: 'Store a new config version (validated against the gateway schema) and make it active.', params: TargetParams, body: ConfigBody, response: errorResponses(404, 422) } }, async (req, reply) => {
       const p = req.params as Static<typeof TargetParams>;

@@ -1,5 +1,5 @@
 import type { ArtifactRef, DesiredArtifact } from '@outpost/contract/artifacts';
-import type { HubStore } from '@outpost/storage/hub/index';
+import type { DeviceDesired, HubStore } from '@outpost/storage/hub/index';
 
 /**
  * The artifacts a device should run (from its deployments), with hash and signature so the
@@ -11,8 +11,13 @@ export class DesiredArtifacts {
   constructor(private readonly store: HubStore, private readonly max = 10_000) {}
 
   async forDevice(orgId: string, deviceId: string): Promise<DesiredArtifact[]> {
+    return this.resolve(orgId, await this.store.rollouts.desiredFor(orgId, deviceId));
+  }
+
+  /** Refs for what `rollouts.desiredFor` (or the bulk `desired.forDevices`) said a device should run. */
+  async resolve(orgId: string, desired: readonly DeviceDesired[]): Promise<DesiredArtifact[]> {
     const out: DesiredArtifact[] = [];
-    for (const d of await this.store.rollouts.desiredFor(orgId, deviceId)) {
+    for (const d of desired) {
       out.push({ deploymentId: d.rolloutId, kind: d.kind, name: d.name, rollback: d.rollback, healthS: d.healthS, artifact: d.version === null ? null : await this.ref(orgId, d.kind, d.name, d.version) });
     }
     return out;

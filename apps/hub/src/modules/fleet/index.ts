@@ -10,7 +10,11 @@ import { DeviceListQuerySchema, DevicePatchBody, DeviceTypeBody, RegTokenBody } 
 import { MISSED_BEATS_OFFLINE, withHealth } from './health-status.js';
 import { Type } from '@sinclair/typebox';
 
-const LogQuery = Obj({ ...RangeQuery, level: Type.Optional(Type.Array(Type.String({ enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }))) });
+const LogQuery = Obj({
+  ...RangeQuery,
+  level: Type.Optional(Type.Array(Type.String({ enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }))),
+  service: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$' }), { description: 'Only lines logged by these gateway parts (ingest, uplink, pipelines, …).' })),
+});
 const HbQuery = Obj(RangeQuery);
 
 /** Device types, registration tokens and the device registry (list, detail, update, decommission, health history). */
@@ -96,7 +100,7 @@ export const fleetModule: HubModule = {
     app.get('/v1/devices/:id/logs', { preValidation: requires('read'), schema: { tags, summary: 'Gateway logs shipped with heartbeats, in a time range.', params: IdParams, querystring: LogQuery, response: errorResponses(404) } }, async (req) => {
       const d = await device(orgOf(req), (req.params as { id: string }).id);
       const q = req.query as Static<typeof LogQuery>;
-      return { items: await store.health.logs(d.orgId, d.id, { ...range(q, ctx.now()), limit: q.limit ?? 1000, ...(q.level ? { levels: q.level } : {}) }) };
+      return { items: await store.health.logs(d.orgId, d.id, { ...range(q, ctx.now()), limit: q.limit ?? 1000, ...(q.level ? { levels: q.level } : {}), ...(q.service ? { services: q.service } : {}) }) };
     });
   },
 };

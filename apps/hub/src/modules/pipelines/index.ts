@@ -7,7 +7,8 @@ import { hubModelRunner } from '../training/model-runner.js';
 import { toHubPoints } from '../../core/uplink-adapter.js';
 import { pointOf } from '../../core/point-feed.js';
 import { hubProcessorsOf } from '../processors/service.js';
-import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
+import { DEFAULT_LIVE_LIMITS, HubLivePipelines, hubOutputs, type LiveLimits } from './live-runner.js';
+import { registerOutboxRoutes } from './outbox-routes.js';
 import { HUB_TEST_MAX_POINTS, replayPoints } from './replay.js';
 import { registerVersionRoutes } from './version-routes.js';
 
@@ -24,7 +25,7 @@ export function createPipelinesModule(limits: LiveLimits = DEFAULT_LIVE_LIMITS):
     async register(app, ctx) {
       const { store } = ctx.services;
       const processors = await hubProcessorsOf(ctx);
-      const live = new HubLivePipelines({ store, now: ctx.now, logger: app.log, scriptRunner: (orgId) => processors.scriptRunner(orgId), modelRunner: (orgId) => hubModelRunner(store, orgId), limits });
+      const live = new HubLivePipelines({ store, now: ctx.now, logger: app.log, scriptRunner: (orgId) => processors.scriptRunner(orgId), modelRunner: (orgId) => hubModelRunner(store, orgId), limits, outputs: hubOutputs(ctx.config.pipelines, app.log) });
       await live.start();
       // Pipelines see uplinked points as the hub stores them (what a replay test reads), not under the gateway's names.
       const unsubscribe = ctx.services.stored.on((orgId, points, origin) => live.accept(orgId, origin ? asStored(points, origin.gateway) : points));
@@ -51,6 +52,7 @@ export function createPipelinesModule(limits: LiveLimits = DEFAULT_LIVE_LIMITS):
       });
 
       registerVersionRoutes(app, ctx, live);
+      registerOutboxRoutes(app, ctx);
     },
   };
 }

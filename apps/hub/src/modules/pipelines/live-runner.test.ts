@@ -9,6 +9,7 @@ import { HubStore, type Actor } from '@outpost/storage/hub/index';
 import { tempDir, waitFor } from '@outpost/testing';
 import { hubModelRunner } from '../training/model-runner.js';
 import { DEFAULT_LIVE_LIMITS, HubLivePipelines, type LiveLimits } from './live-runner.js';
+import type { HubOutputs } from './hub-sinks.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({ id, kind, typeVersion: 1, config });
@@ -22,7 +23,7 @@ function recordingLogger() {
   return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-async function setup(t: TestContext, limits: Partial<LiveLimits> = {}) {
+async function setup(t: TestContext, limits: Partial<LiveLimits> = {}, outputs?: HubOutputs) {
   const tmp = tempDir('outpost-hub-live-');
   t.after(tmp.cleanup);
   const path = `${tmp.dir}/hub.db`;
@@ -32,7 +33,7 @@ async function setup(t: TestContext, limits: Partial<LiveLimits> = {}) {
   const log = recordingLogger();
   const make = (s: HubStore) => new HubLivePipelines({
     store: s, now: () => T0 + 120_000, logger: log.logger, scriptRunner: () => createEngineScriptRunner(),
-    modelRunner: (orgId) => hubModelRunner(s, orgId), limits: { ...DEFAULT_LIVE_LIMITS, tickIntervalMs: 3_600_000, ...limits },
+    modelRunner: (orgId) => hubModelRunner(s, orgId), limits: { ...DEFAULT_LIVE_LIMITS, tickIntervalMs: 3_600_000, ...limits }, ...(outputs ? { outputs } : {}),
   });
   const live = make(store);
   await live.start();
@@ -81,7 +82,7 @@ test('active versions start again after a restart; stopped ones do not', async (
   assert.equal(state.live.stats('org-a').p?.points, 3);
 });
 
-test('alert events, failed points and derived points land in the hub; outbox/mqtt nodes are refused on the hub with nothing activated', async (t) => {
+test('alert events, failed points and derived points land in the hub; mqtt nodes without hub.pipelines.mqtt.url are refused, naming that key, with nothing activated', async (t) => {
   const { state, actor, save } = await setup(t);
   const alerting = doc('a', [
     node('in', 'input', { metrics: ['flow'] }),
@@ -99,12 +100,10 @@ test('alert events, failed points and derived points land in the hub; outbox/mqt
   const ratios = await state.store.series.points('org-a', { deviceId: 'd1', metric: 'ratio', from: T0, to: T0 + 10_000, limit: 10 });
   assert.deepEqual(ratios.map((p) => p.value), [10, 5]);
 
-  for (const [kind, config] of [['outbox', { priority: 'normal' }], ['mqtt', { topic: 'x/{device}' }]] as const) {
-    const d = doc(`out-${kind}`, [node('in', 'input', {}), node('o', kind, config)], [{ from: 'in', to: 'o' }]);
-    const v = await save(d);
-    await assert.rejects(state.live.activate(actor, d.id, v, 'activate'), (e: unknown) => isOutpostError(e, 'ERR_PIPELINE_UNSUPPORTED') && /node 'o'/.test((e as Error).message));
-    assert.equal((await state.store.pipelines.history('org-a', d.id)).length, 0, `${kind}: nothing recorded as active`);
-  }
+  const d = doc('out-mqtt', [node('in', 'input', {}), node('o', 'mqtt', { topic: 'x/{device}' })], [{ from: 'in', to: 'o' }]);
+  const v = await save(d);
+  await assert.rejects(state.live.activate(actor, d.id, v, 'activate'), (e: unknown) => isOutpostError(e, 'ERR_PIPELINE_UNSUPPORTED') && /node 'o'.*hub\.pipelines\.mqtt\.url/s.test((e as Error).message));
+  assert.equal((await state.store.pipelines.history('org-a', d.id)).length, 0, 'nothing recorded as active');
   assert.deepEqual(Object.keys(state.live.stats('org-a')), ['a']);
 });
 
@@ -153,4 +152,38 @@ test('webhook nodes on the hub post to their URL with their headers; a failing e
   }, { what: 'the failed post as error rows' });
   assert.deepEqual(errors.map((e) => [e.nodeId, (e.body as { code: string }).code]), [['bad', 'ERR_ENGINE_SINK'], ['bad', 'ERR_ENGINE_SINK']]);
   assert.match((errors[0]!.body as { message: string }).message, /HTTP 500/);
+});
+
+test('deduplicate and interpolate nodes run live on the hub: a re-sent point is dropped, a gap is filled', async (t) => {
+  const { state, actor, save } = await setup(t);
+  const fill = doc('fill', [
+    node('in', 'input', { metrics: ['flow'] }),
+    node('dedup', 'deduplicate'),
+    node('gaps', 'interpolate', { interval: '1s' }),
+    node('db', 'store', { table: 'filled' }),
+  ], [{ from: 'in', to: 'dedup' }, { from: 'dedup', to: 'gaps' }, { from: 'gaps', to: 'db' }]);
+  await state.live.activate(actor, 'fill', await save(fill), 'activate');
+  const at = (s: number, value: number): Point => ({ device: 'd1', metric: 'flow', ts: T0 + s * 1000, value });
+  state.live.accept('org-a', [at(0, 0), at(1, 10)]);
+  state.live.accept('org-a', [at(1, 10), at(4, 40)]); // the point at 1 s again (a re-sent batch), then a 3 s gap
+  await state.live.idle();
+  const rows = (await state.store.pipelineOutputs.list('org-a', { table: 'filled', limit: 10 })).reverse().map((r) => r.body as Point);
+  assert.deepEqual(rows.map((p) => [(p.ts - T0) / 1000, p.value]), [[0, 0], [1, 10], [2, 20], [3, 30], [4, 40]]);
+  assert.equal(state.live.stats('org-a').fill?.nodes.dedup?.duplicates, 1, 'the deduplicate node counted the re-sent point');
+});
+
+test('hub outbox: the tick deletes expired items; a full outbox evicts the least important items and the node counts them', async (t) => {
+  const item = Buffer.byteLength(JSON.stringify(pts(1)[0]));
+  const outputs: HubOutputs = { outbox: { maxBytes: item * 4, ttlMs: { critical: 3_600_000, high: 3_600_000, normal: 3_600_000, bulk: 0 } } };
+  const { state, actor, save } = await setup(t, { tickIntervalMs: 20 }, outputs);
+  const two = doc('two', [node('in', 'input', { metrics: ['flow'] }), node('keep', 'outbox', { priority: 'high' }), node('gone', 'outbox', { priority: 'bulk' })],
+    [{ from: 'in', to: 'keep' }, { from: 'in', to: 'gone' }]);
+  await state.live.activate(actor, 'two', await save(two), 'activate');
+  state.live.accept('org-a', pts(3));
+  await state.live.idle();
+  const nodes = state.live.stats('org-a').two!.nodes;
+  assert.deepEqual([nodes.keep?.outboxQueued, nodes.gone?.outboxQueued, (nodes.keep?.outboxEvicted ?? 0) + (nodes.gone?.outboxEvicted ?? 0)], [3, 3, 2], 'six items in a four-item outbox: two bulk items evicted');
+  await waitFor(async () => (await state.store.pipelineExports.usage('org-a')).items === 3, { what: 'the expired bulk item deleted by the tick' });
+  const left = await state.store.pipelineExports.read('org-a', { limit: 10, now: T0 });
+  assert.deepEqual(left.map((i) => [i.nodeId, (i.body as Point).value]), [['keep', 0], ['keep', 1], ['keep', 2]]);
 });

@@ -1,8 +1,10 @@
 import { OutpostError, type Logger, type Point } from '@outpost/contract';
 import { BoundedFeed, LivePipeline, type CompileOptions, type FeedStats, type EngineHost, type ModelRunner, type PipelineDocument, type ScriptRunner } from '@outpost/engine';
 import { builtinOperators } from '@outpost/operators';
+import { defaultConfig, type HubConfig } from '@outpost/config';
 import type { Actor, HubStore } from '@outpost/storage/hub/index';
-import { hubSinks, type HubSinks } from './hub-sinks.js';
+import { MqttPublisher } from '@outpost/operators/outputs/mqtt-publisher';
+import { HUB_MQTT_HINT, hubSinks, type HubOutputs, type HubSinks } from './hub-sinks.js';
 import { DeviceTypeCache } from './device-types.js';
 
 export interface LiveLimits {
@@ -28,6 +30,8 @@ export interface LiveDeps {
   /** Per organisation: inline scripts and that organisation's processors. */
   scriptRunner: (orgId: string) => ScriptRunner;
   modelRunner: (orgId: string) => ModelRunner; limits: LiveLimits;
+  /** MQTT publisher and outbox bounds (hub.pipelines); default: no broker, the outbox defaults of the config. */
+  outputs?: HubOutputs;
 }
 
 const key = (orgId: string, pipelineId: string) => `${orgId}\u0000${pipelineId}`;
@@ -42,9 +46,11 @@ export class HubLivePipelines {
   private readonly running = new Map<string, Running>();
   private readonly types: DeviceTypeCache;
   private ticker: NodeJS.Timeout | undefined;
+  private readonly outputs: HubOutputs;
 
   constructor(private readonly d: LiveDeps) {
     this.types = new DeviceTypeCache(d.store, d.now);
+    this.outputs = d.outputs ?? hubOutputs(defaultConfig().hub.pipelines, undefined);
   }
 
   /** Start every organisation's active versions (one that no longer compiles is logged and skipped) and the tick. */
@@ -65,6 +71,7 @@ export class HubLivePipelines {
       clock: { now: this.d.now }, logger: this.d.logger, sinks: sinks.sinks,
       scriptRunner: this.d.scriptRunner(orgId), modelRunner: this.d.modelRunner(orgId), limits: { maxKeysPerNode: this.d.limits.maxKeysPerNode },
       deviceTypeOf: (device) => this.types.get(orgId, device),
+      missingSinkHints: { mqtt: HUB_MQTT_HINT },
     };
     return { operators: builtinOperators, host };
   }
@@ -106,7 +113,9 @@ export class HubLivePipelines {
     const out: Record<string, LivePipelineStats> = {};
     for (const r of this.running.values()) {
       if (r.orgId !== orgId) continue;
-      out[r.pipelineId] = { version: r.version, ...r.feed.stats(), nodes: r.live.current.stats() };
+      const nodes = r.live.current.stats();
+      for (const [id, c] of Object.entries(r.sinks.nodeStats())) if (nodes[id]) Object.assign(nodes[id], c);
+      out[r.pipelineId] = { version: r.version, ...r.feed.stats(), nodes };
     }
     return out;
   }
@@ -121,12 +130,14 @@ export class HubLivePipelines {
     const all = [...this.running.values()];
     this.running.clear();
     for (const r of all) await this.finish(r);
+    // After the last flush, so windows emitted at shutdown still reach the broker.
+    await this.outputs.mqtt?.publisher.close();
   }
 
   private async run(orgId: string, pipelineId: string, version: number, doc: unknown): Promise<string[]> {
     const r = this.running.get(key(orgId, pipelineId));
     if (!r) {
-      const sinks = hubSinks(this.d.store, orgId, pipelineId, this.d.now, this.d.logger);
+      const sinks = hubSinks(this.d.store, orgId, pipelineId, this.d.now, this.d.logger, this.outputs);
       const live = await LivePipeline.start(doc as PipelineDocument, this.compileOptions(orgId, sinks)).catch(async (e: unknown) => { await sinks.close(); throw e; });
       const log = { orgId, pipeline: pipelineId };
       const feed = new BoundedFeed(live, {
@@ -157,5 +168,16 @@ export class HubLivePipelines {
     for (const r of this.running.values()) void r.live.tick(this.d.now()).catch((e: unknown) => this.d.logger.error({ err: e, pipeline: r.pipelineId }, 'pipeline tick failed'));
     void this.d.store.pipelineOutputs.trim(this.d.now() - this.d.limits.outputRetentionMs, 5000)
       .catch((e: unknown) => this.d.logger.error({ err: e }, 'trimming pipeline outputs failed'));
+    void this.d.store.pipelineExports.expire(this.d.now(), 5000)
+      .catch((e: unknown) => this.d.logger.error({ err: e }, 'expiring pipeline outbox items failed'));
   }
+}
+
+/** Outputs from the hub.pipelines config: a publisher when a broker URL is set (it connects on first use). */
+export function hubOutputs(cfg: HubConfig['pipelines'], logger: Logger | undefined): HubOutputs {
+  const url = cfg.mqtt.url;
+  return {
+    mqtt: url !== undefined && logger ? { publisher: new MqttPublisher({ ...cfg.mqtt, url }, logger), topicPrefix: cfg.mqtt.topicPrefix } : undefined,
+    outbox: { maxBytes: Math.round(cfg.outbox.maxSizeMb * 1024 * 1024), ttlMs: cfg.outbox.ttlMs },
+  };
 }

@@ -48,5 +48,6 @@ export const HeartbeatBody = Obj({
     at: Type.Integer({ minimum: 0 }),
     level: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] }),
     msg: Type.String({ maxLength: 4000 }),
+    service: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$', description: 'The gateway part that logged the line (ingest, uplink, pipelines, …).' })),
   }), { maxItems: 500 })),
 });

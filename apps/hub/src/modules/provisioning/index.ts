@@ -24,6 +24,12 @@ export const provisioningModule: HubModule = {
     const tags = ['provisioning'];
     const ttlMs = ctx.config.auth.deviceTokenTtlS * 1000;
     const desiredConfig = new DesiredConfigCache(store, ctx.now);
+    // After a restart the whole fleet beats within one interval: load its desired state in bulk
+    // first (in the background; a beat before its device is loaded joins the next batch).
+    let closing = false;
+    let warming: Promise<unknown> = Promise.resolve();
+    app.addHook('onReady', async () => { warming = desiredConfig.warm(() => closing).catch((e: unknown) => app.log.warn({ err: e }, 'desired-state warm-up failed; devices load on their first beat')); });
+    app.addHook('preClose', async () => { closing = true; await warming; });
     const heartbeats = new HeartbeatWriter(store);
     // Gateways ship model usage with each heartbeat; the models module owns (and creates) the table.
     const modelUsage = new UsageRepo(modelsDb(store), ctx.services.stored);
@@ -93,13 +99,16 @@ export const provisioningModule: HubModule = {
     }, async (req) => {
       const p = req.principal!;
       const b = req.body as Static<typeof HeartbeatBody>;
-      const state = await store.fleet.getDeviceState(p.orgId, p.id);
-      if (!state) throw new OutpostError('ERR_AUTH_INVALID', 'device token names an unknown device');
-      if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
       const d = { id: p.id, orgId: p.orgId };
       const at = ctx.now();
       const { logs = [], config, deployments = [], artifacts = [], models = [], processors = [], ...health } = b;
-      await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null });
+      // The write checks that the device is active in its org (one statement with the update);
+      // only a refused beat pays for the lookup that says why.
+      if (!(await heartbeats.write(d.orgId, d.id, { at, status: b.status, body: health, logs, appliedConfig: config?.applied ?? null, configError: config?.error ?? null }))) {
+        const state = await store.fleet.getDeviceState(p.orgId, p.id);
+        if (state === 'decommissioned') throw new OutpostError('ERR_HUB_DEVICE_DECOMMISSIONED', `device ${p.id} was decommissioned`);
+        throw new OutpostError('ERR_AUTH_INVALID', state ? `device ${p.id} is ${state}, not active` : 'device token names an unknown device');
+      }
       if (deployments.length) await store.assignments.report(d.orgId, d.id, deployments, at);
       if (models.length) await modelUsage.record(d.orgId, d.id, models);
       if (processors.length) await store.processors.report(d.orgId, d.id, processors, at);
