@@ -19,14 +19,29 @@ test('push a config and roll it back, raise and acknowledge an alert, export dat
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.getByRole('heading', { name: /Fleet/ }).waitFor();
 
-  // Configuration: an invalid config is refused by the hub's schema check, a valid one is pushed and applied.
+  // Configuration: an invalid value is underlined while typing (the hub's gateway config schema) and
+  // blocks saving; the hub refuses the same config; a valid one is pushed and applied.
   await page.goto(`/fleet/devices/${gw.deviceId}/config`);
   const editor = page.getByLabel('Config JSON');
-  await editor.fill('{ "ingest": { "maxFutureMs": "soon" } }');
-  await page.getByRole('button', { name: 'Save and push' }).click();
-  await page.getByRole('alert').filter({ hasText: 'ERR_HUB_CONFIG_INVALID' }).waitFor();
+  const save = page.getByRole('button', { name: 'Save and push' });
+  await editor.fill('{\n  "ingest": { "maxFutureMs": "soon" },\n  "log": { "level": "info" }\n}');
+  const problems = page.getByRole('alert').filter({ hasText: 'ingest.maxFutureMs' });
+  await problems.getByText(/must be (integer|number)/).waitFor();
+  await page.locator('.cm-lintRange-error').first().waitFor();
+  assert.equal(await page.locator('.cm-lintRange-error').first().innerText(), '"maxFutureMs": "soon"', 'the diagnostic sits on the offending key');
+  assert.equal(await page.locator('.cm-lint-marker-error').count(), 1, 'one gutter marker, on the offending line');
+  assert.equal(await save.isDisabled(), true, 'Save is blocked while the config is invalid');
+  await page.getByText('Fix the problem above to save.').waitFor();
+  await shot('device-config-invalid');
+  const refused = await stack.api('POST', `/v1/devices/${gw.deviceId}/configs`, { config: { ingest: { maxFutureMs: 'soon' } } }, stack.adminToken);
+  assert.equal(refused.status, 422, 'the hub refuses what the editor flags');
+  await editor.fill('{ "ingest": { "maxFutureMs": 1000 }');
+  await problems.waitFor({ state: 'detached' });
+  await page.getByRole('alert').filter({ hasText: '(JSON syntax)' }).waitFor();
+  assert.equal(await save.isDisabled(), true, 'a syntax error blocks saving too');
   await editor.fill('{ "ingest": { "maxFutureMs": 1000 } }');
-  await page.getByRole('button', { name: 'Save and push' }).click();
+  await page.locator('.cm-lintRange-error').first().waitFor({ state: 'detached' });
+  await save.click();
   await page.locator('tr[data-version="1"]').getByText('active').waitFor();
   await page.getByText('Applied on the device: d1').waitFor();
   await editor.fill('{ "ingest": { "maxFutureMs": 2000 } }');
@@ -48,8 +63,24 @@ test('push a config and roll it back, raise and acknowledge an alert, export dat
   await page.getByRole('img', { name: 'CPU load per core (%)' }).waitFor();
   await page.getByRole('img', { name: 'Memory and disk use (%)' }).waitFor();
   await shot('device-metrics');
+  // Logs: a malformed body sent to the gateway's HTTP ingest is rejected and logged by its ingest
+  // service; the service filter narrows the list (on the hub) to that service's lines.
+  const gwHttp = gw.link.gateway()!.addresses.http;
+  const bad = await fetch(`${gwHttp.startsWith('http') ? gwHttp : `http://${gwHttp}`}/v1/points`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device": "pump-1", ' });
+  assert.equal(bad.status, 400);
   await page.getByRole('tab', { name: 'Logs' }).click();
-  await page.locator('table[aria-label="Logs"], .empty').first().waitFor();
+  const logTable = page.getByRole('table', { name: 'Logs' });
+  await logTable.getByRole('row').filter({ hasText: 'rejected input' }).first().waitFor({ timeout: 20_000 });
+  await logTable.getByRole('row').filter({ hasText: /gateway pump-station started/ }).first().waitFor();
+  const serviceCells = async () => logTable.locator('tbody tr td:nth-child(3)').allInnerTexts();
+  const all = await serviceCells();
+  assert.ok(all.includes('ingest') && all.includes('gateway'), `lines of several services: ${[...new Set(all)].join(', ')}`);
+  await page.getByLabel('Live tail').uncheck();
+  await page.getByLabel('Service').selectOption('ingest');
+  await waitFor(async () => { const s = await serviceCells(); return s.length > 0 && s.every((x) => x === 'ingest'); }, { timeoutMs: 10_000, what: 'only ingest lines' });
+  const narrowed = await serviceCells();
+  assert.ok(narrowed.length < all.length, `${narrowed.length} of ${all.length} lines`);
+  await logTable.getByText(/rejected input/).first().waitFor();
   await shot('device-logs');
 
   // Alerts: a cloud rule on the simulator's pressure, made in the rule editor, raises an alert that is acknowledged.

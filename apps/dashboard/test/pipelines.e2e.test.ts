@@ -1,7 +1,7 @@
 // The pipelines pages as a user drives them, against a real hub with a registered gateway and the
 // simulator: build a pipeline by dragging nodes and connecting them, see the compiler's issue on
 // the node that causes it, test it on replayed data and see the trace on the canvas, save it as a
-// version, export and import it, diff two versions' outputs, and deploy it (assign it to the gateway).
+// version, export and import it, diff two versions' outputs, and deploy it to the gateway (a rollout).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -150,24 +150,19 @@ async function drive(stack: Stack, deviceId: string, browser: Browser): Promise<
   assert.equal(uplinkCells[3], cells[2], 'what v1 stored, v2 queues for uplink');
   await app.shot('pipelines-versions-diff');
 
-  // Deploy: assign v1 to the gateway and see its per-device status.
+  // Deploy v1 through the deployments module (a signed pipeline artifact and an immediate deployment
+  // to the gateway) and see the per-device state from the rollout; the deprecated assignments are not shown.
   await page.getByRole('tab', { name: 'Deployment' }).click();
-  const assign = page.getByRole('form', { name: 'Assign' });
-  await assign.getByLabel('Target', { exact: true }).selectOption(deviceId);
-  await assign.getByLabel('Version to deploy').selectOption({ label: 'v1' });
-  await assign.getByRole('button', { name: 'Deploy' }).click();
-  const row = page.getByRole('table', { name: 'Assignments' }).getByRole('row').nth(1);
-  await row.waitFor();
-  assert.match(await row.innerText(), new RegExp(`device\\s+${deviceId}[\\s\\S]*v1`));
-  const assigned = await stack.api('GET', '/v1/assignments', undefined, stack.adminToken);
-  assert.ok(assigned.json.items.some((a: { name: string; version: string; targetId: string }) => a.name === PIPELINE && a.version === '1' && a.targetId === deviceId), assigned.text);
-
-  // Roll v1 out through the deployments module: a signed pipeline artifact and an immediate deployment to the gateway.
+  assert.equal(await page.getByRole('table', { name: 'Assignments' }).count(), 0);
   const rollout = page.getByRole('form', { name: 'Roll out' });
   await rollout.getByLabel('Target', { exact: true }).selectOption(deviceId);
   await rollout.getByLabel('Version to roll out').selectOption({ label: 'v1' });
   await rollout.getByRole('button', { name: 'Roll out' }).click();
-  await page.getByRole('table', { name: 'Rollouts of this pipeline' }).getByText(deviceId).waitFor();
+  const deviceRow = page.getByRole('table', { name: 'Rollouts of this pipeline' }).locator(`tr[data-device="${deviceId}"]`);
+  await deviceRow.waitFor();
+  // The gateway installs it: the row moves on (health check, then active; the table refreshes itself while the deployment runs).
+  await deviceRow.getByText(/^(verifying|active)$/).waitFor({ timeout: 60_000 });
+  assert.match(await deviceRow.innerText(), /v1[\s\S]*(verifying|active)[\s\S]*ago/);
   const artifact = await stack.api('GET', `/v1/artifacts/pipeline/${PIPELINE}/1/content`, undefined, stack.adminToken);
   assert.deepEqual(JSON.parse(artifact.text), saved.json.doc, 'the artifact is the saved v1 document');
   const deployments = await stack.api('GET', '/v1/deployments', undefined, stack.adminToken);

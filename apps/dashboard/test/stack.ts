@@ -49,7 +49,8 @@ export async function startStack(t: TestContext): Promise<Stack> {
       // A fixed broker port: a pushed config restarts the gateway, and the simulator reconnects to the same address.
       id: hardwareId, dataDir: dir, http: { port: 0 }, mqtt: { mode: 'embedded', port: await freePort() },
       uplink: { lingerMs: 10, probeIntervalMs: 200, backoffMinMs: 50, backoffMaxMs: 500 },
-      hub: { url: hub.url, registrationToken: token, hardwareId },
+      // Info lines too, so the Logs tab has lines of several services (gateway start-ups, ingest rejects) to filter.
+      hub: { url: hub.url, registrationToken: token, hardwareId, shipLogsAt: 'info' },
     };
     const file = `${tmp.dir}/${hardwareId}.json`;
     writeFileSync(file, JSON.stringify({ gateway: local }));

@@ -24,7 +24,8 @@ export interface DeviceType { id: string; name: string; metrics: Array<{ name: s
 export interface ConfigVersion { version: number; body: Record<string, unknown>; note: string | null; createdAt: number; createdBy: string }
 export interface ConfigList { versions: ConfigVersion[]; active: number | null }
 export interface HeartbeatRow { at: number; status: string; body: Heartbeat }
-export interface LogRow { at: number; level: string; msg: string }
+/** `service`: the gateway part that logged the line; null from gateways that do not name it. */
+export interface LogRow { at: number; level: string; msg: string; service?: string | null }
 export interface Point { ts: number; value: number | null; unit?: string | null; text?: string }
 export interface Rollup { bucket: number; count: number; min: number; max: number; avg: number }
 export interface User { id: string; orgId: string; email: string; role: Role; createdAt: number }

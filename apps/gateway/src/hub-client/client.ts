@@ -122,10 +122,12 @@ export class HubClient {
     return this.state.token!.token;
   }
 
-  /** Queue a gateway log line for the hub if it is at or above `shipLogsAt`. */
-  log(level: DeviceLogLine['level'], msg: string, at = Date.now()): void {
+  /** Queue a gateway log line for the hub if it is at or above `shipLogsAt`; `service` names the gateway part that logged it. */
+  log(level: DeviceLogLine['level'], msg: string, service?: string, at = Date.now()): void {
     if (LEVELS.indexOf(level) < LEVELS.indexOf(this.opts.shipLogsAt ?? 'warn')) return;
-    this.logs.push({ at, level, msg: msg.slice(0, 4000) });
+    // The hub accepts service names of [a-z0-9._-]{1,64}; anything else is shipped without one rather than refusing the beat.
+    const svc = service !== undefined && /^[a-z0-9][a-z0-9._-]{0,63}$/.test(service) ? service : undefined;
+    this.logs.push({ at, level, msg: msg.slice(0, 4000), ...(svc ? { service: svc } : {}) });
     if (this.logs.length > MAX_LOG_LINES) this.logs.splice(0, this.logs.length - MAX_LOG_LINES);
   }
 

@@ -53,11 +53,21 @@ test('a gateway registers with a token, reports health, gets a config push, roll
   });
   t.after(() => client.stop());
   client.log('info', 'not shipped: below the level');
-  client.log('error', 'modbus device 3 unreachable');
+  client.log('error', 'modbus device 3 unreachable', 'sources');
+  client.log('warn', 'uplink batch retried', 'uplink');
+  client.log('warn', 'a service name the hub would refuse is dropped', 'Not A Service!');
   await client.start();
   const id = client.deviceId!;
   const logs = await api('GET', `/v1/devices/${id}/logs`, undefined, admin);
-  assert.deepEqual(logs.json.items.map((l: { level: string; msg: string }) => [l.level, l.msg]), [['error', 'modbus device 3 unreachable']]);
+  assert.deepEqual(logs.json.items.map((l: { level: string; msg: string; service: string | null }) => [l.level, l.msg, l.service]), [
+    ['error', 'modbus device 3 unreachable', 'sources'], ['warn', 'uplink batch retried', 'uplink'], ['warn', 'a service name the hub would refuse is dropped', null],
+  ]);
+  // The hub filters by service (one or several), and refuses a malformed service name in the query.
+  const byService = await api('GET', `/v1/devices/${id}/logs?service=uplink`, undefined, admin);
+  assert.deepEqual(byService.json.items.map((l: { msg: string }) => l.msg), ['uplink batch retried']);
+  const two = await api('GET', `/v1/devices/${id}/logs?service=uplink&service=sources&level=error`, undefined, admin);
+  assert.deepEqual(two.json.items.map((l: { msg: string }) => l.msg), ['modbus device 3 unreachable']);
+  assert.equal((await api('GET', `/v1/devices/${id}/logs?service=${encodeURIComponent('Bad Name')}`, undefined, admin)).status, 400);
   assert.equal((statSync(stateFile).mode & 0o777), 0o600, 'the credential is stored owner-only');
   const dev = await api('GET', `/v1/devices/${id}`, undefined, admin);
   assert.deepEqual([dev.json.hardwareId, dev.json.status, dev.json.lastHeartbeat.system.cpu], ['box-1', 'online', 0.1]);

@@ -25,7 +25,8 @@ export interface SystemMetrics {
   diskFreeBytes?: number; memFreeBytes?: number;
 }
 export interface BufferStatus { pendingBatches?: number; pendingBytes?: number; oldestPendingMs?: number | null; [k: string]: unknown }
-export interface DeviceLogLine { at: number; level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; msg: string }
+/** `service`: the gateway part that logged the line (ingest, uplink, pipelines, alerts, artifacts, …); absent from older gateways. */
+export interface DeviceLogLine { at: number; level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; msg: string; service?: string }
 
 export interface HeartbeatRequest {
   status: 'online' | 'degraded';

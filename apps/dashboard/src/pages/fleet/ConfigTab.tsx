@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { useAction, useGet } from '../../api/use-api.js';
 import type { ConfigList } from '../../api/types.js';
 import { useSession } from '../../app/session.js';
@@ -6,36 +7,48 @@ import { ErrorNotice, Resource } from '../../components/states.js';
 import { DiffView } from '../../components/DiffView.js';
 import { dateTime } from '../../components/format.js';
 import type { DeviceTabProps } from './device-tabs.js';
+import { ConfigEditor } from './config/ConfigEditor.js';
+import { configProblems } from './config/config-lint.js';
+import './config/config.css';
 
-function parse(text: string): { value?: Record<string, unknown>; problem?: string } {
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return { problem: 'expected a JSON object (the `gateway` section of an Outpost config)' };
-    return { value: v as Record<string, unknown> };
-  } catch (e) {
-    return { problem: (e as Error).message };
-  }
+/** The gateway config schema from the hub, compiled once per load; an unusable schema is reported, not fatal (the hub still checks on save). */
+function useConfigSchema(): { validate?: ValidateFunction; loading: boolean; problem?: string } {
+  const schema = useGet<Record<string, unknown>>('/v1/configs/schema');
+  return useMemo(() => {
+    if (schema.error) return { loading: false, problem: `${schema.error.code} ${schema.error.message}` };
+    if (!schema.data) return { loading: true };
+    try {
+      return { loading: false, validate: new Ajv({ allErrors: true, strict: false }).compile(schema.data) };
+    } catch (e) {
+      return { loading: false, problem: (e as Error).message };
+    }
+  }, [schema.data, schema.error]);
 }
 
 /**
- * The device's own config versions: edit as JSON (syntax checked while typing; the hub checks it
- * against the gateway config schema on save and stores nothing invalid), history, diff of any two
- * versions, rollback by activating an earlier one.
+ * The device's own config versions: edit as JSON, checked while typing against the gateway config
+ * schema the hub serves (syntax and schema problems underlined at the offending key; Save stays
+ * disabled while there are any; the hub checks again on save), history, diff of any two versions,
+ * rollback by activating an earlier one. Loaded on first visit: ajv and CodeMirror stay out of the first load.
  */
 export function ConfigTab({ device, reload }: DeviceTabProps) {
   const s = useSession();
   const path = `/v1/devices/${device.id}/configs`;
   const list = useGet<ConfigList>(path);
+  const schema = useConfigSchema();
   const act = useAction();
   const [text, setText] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [pair, setPair] = useState<[number | null, number | null]>([null, null]);
   const active = list.data?.versions.find((v) => v.version === list.data?.active);
   const draft = text ?? JSON.stringify(active?.body ?? {}, null, 2);
-  const parsed = useMemo(() => parse(draft), [draft]);
+  const check = useCallback((t: string) => configProblems(t, schema.validate), [schema.validate]);
+  const problems = useMemo(() => check(draft), [check, draft]);
+  const blocked = problems.length > 0 || schema.loading;
   const save = async () => {
-    if (!parsed.value) return;
-    if (await act.run((api) => api.post(path, { config: parsed.value, ...(note ? { note } : {}) }))) { setText(null); setNote(''); list.reload(); reload(); }
+    if (blocked) return;
+    const config = JSON.parse(draft) as Record<string, unknown>;
+    if (await act.run((api) => api.post(path, { config, ...(note ? { note } : {}) }))) { setText(null); setNote(''); list.reload(); reload(); }
   };
   const activate = async (v: number) => {
     if (await act.run((api) => api.post(`${path}/${v}/activate`))) { list.reload(); reload(); }
@@ -52,14 +65,21 @@ export function ConfigTab({ device, reload }: DeviceTabProps) {
             <div className="card">
               <h3>Edit (new version)</h3>
               <p className="muted">Applied on the device: {device.appliedConfig ?? 'local config'} · desired: {device.desiredConfig ?? '—'}</p>
-              <textarea className="code" aria-label="Config JSON" spellCheck={false} value={draft} readOnly={!s.canChange} onChange={(e) => setText(e.target.value)} />
-              {parsed.problem && <div className="error" role="alert">JSON: {parsed.problem}</div>}
+              <ConfigEditor label="Config JSON" value={draft} onChange={setText} check={check} readOnly={!s.canChange} />
+              {problems.length > 0 && (
+                <ul className="error config-problems" role="alert" aria-label="Config problems">
+                  {problems.map((p) => <li key={`${p.path}-${p.from}`}><code>{p.path}</code> {p.message}</li>)}
+                </ul>
+              )}
+              {schema.problem && <p className="muted small">Gateway config schema not available ({schema.problem}): only JSON syntax is checked here; the hub checks the schema on save.</p>}
               <ErrorNotice error={act.error} />
               {issues && <ul className="error">{issues.map((i, k) => <li key={k}>{i.path ? <code>{i.path}</code> : null} {i.message}</li>)}</ul>}
               {s.canChange && (
                 <div className="toolbar">
                   <input aria-label="Note" placeholder="Note (why)" value={note} onChange={(e) => setNote(e.target.value)} />
-                  <button type="button" className="primary" disabled={!parsed.value || act.busy} onClick={() => void save()}>Save and push</button>
+                  <button type="button" className="primary" disabled={blocked || act.busy} onClick={() => void save()}>Save and push</button>
+                  {problems.length > 0 && <span className="muted small">Fix {problems.length === 1 ? 'the problem' : `the ${problems.length} problems`} above to save.</span>}
+                  {problems.length === 0 && schema.loading && <span className="muted small">Loading the config schema…</span>}
                 </div>
               )}
             </div>

@@ -1,55 +1,54 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import { Link } from 'react-router';
 import { errorOf } from '../../../api/client.js';
 import { useAction, useGet } from '../../../api/use-api.js';
 import type { Items } from '../../../api/types.js';
 import { ErrorNotice, Resource } from '../../../components/states.js';
-import { ago } from '../../../components/format.js';
+import { ago, dateTime } from '../../../components/format.js';
+import { DeviceStates } from '../../deployments/DeviceStates.js';
+import { describeStrategy, describeTarget, stateClass } from '../../deployments/describe.js';
+import { usePolling } from '../../deployments/polling.js';
+import { UNFINISHED, type Deployment } from '../../deployments/types.js';
 import { useSession } from '../../../app/session.js';
 import type { PipelineVersion } from '../types.js';
 import { TargetPicker, type TargetChoice } from './TargetPicker.js';
 
-interface DeviceRow { deviceId: string; state: string; version: string; error: string | null; stateAt: number }
-interface Rollout { id: string; name: string; artifactKind: string; artifactName: string; version: string; state: string; reason: string | null; createdAt: number; progress: Record<string, number> }
-
 /**
- * Roll a saved version out to gateways through the hub's deployments module: the version is
- * published as a signed `pipeline` artifact (same name and version number; versions are immutable,
- * so an artifact that already exists is the same document), then an immediate deployment starts.
+ * Deployments that carry this pipeline's versions (newest first) and, per device, its state, since
+ * when and the reason of a failure. Admins roll a saved version out through the hub's deployments
+ * module: the version is published as a signed `pipeline` artifact (same name and version number;
+ * versions are immutable, so an artifact that already exists is the same document), then an
+ * immediate deployment starts. Pause, cancel and rollback are on the deployment's own page.
  */
 export function Rollouts({ pipelineId, versions }: { pipelineId: string; versions: PipelineVersion[] }) {
   const { canChange } = useSession();
-  const list = useGet<Items<Rollout>>('/v1/deployments');
-  // Rows read their devices once; Refresh re-reads the list and every row.
+  const list = useGet<Items<Deployment>>('/v1/deployments');
   const [round, setRound] = useState(0);
+  const { reload } = list;
+  const refresh = useCallback(() => { reload(); setRound((n) => n + 1); }, [reload]);
   const mine = (list.data?.items ?? []).filter((r) => r.artifactKind === 'pipeline' && r.artifactName === pipelineId);
+  usePolling(mine.some((r) => UNFINISHED.includes(r.state)), refresh);
   return (
     <section className="panel" aria-label="Rollouts">
-      <h2>Rollouts to gateways <button type="button" onClick={() => { list.reload(); setRound((n) => n + 1); }}>Refresh</button></h2>
-      {canChange && <RolloutForm pipelineId={pipelineId} versions={versions} onDone={list.reload} />}
-      <Resource res={list} what="deployments" empty={() => mine.length === 0 && 'No rollout of this pipeline yet.'}>
+      <h2>Deployments to gateways <button type="button" onClick={refresh}>Refresh</button></h2>
+      {canChange && <RolloutForm pipelineId={pipelineId} versions={versions} onDone={refresh} />}
+      <Resource res={list} what="deployments" empty={() => mine.length === 0 && 'No deployment of this pipeline yet.'}>
         {() => (
           <table className="grid" aria-label="Rollouts of this pipeline">
             <thead><tr><th>deployment</th><th>version</th><th>state</th><th>started</th><th>devices</th></tr></thead>
-            <tbody>{mine.map((r) => <RolloutRow key={`${r.id}-${round}`} r={r} />)}</tbody>
+            <tbody>{mine.map((r) => (
+              <tr key={r.id} data-deployment={r.id}>
+                <td><Link to={`/deployments/${encodeURIComponent(r.id)}`}>{r.name || r.id}</Link><div className="muted small">{describeStrategy(r.strategy)} · {describeTarget(r.target)}</div></td>
+                <td>v{r.version}{r.versionB && ` / v${r.versionB}`}</td>
+                <td><span className={`badge ${stateClass(r.state)}`}>{r.state.replace('_', ' ')}</span>{r.reason && <div className="muted small">{r.reason}</div>}</td>
+                <td title={dateTime(r.startedAt ?? r.createdAt)}>{ago(r.startedAt ?? r.createdAt)}</td>
+                <td><DeviceStates deploymentId={r.id} round={round} label={`Devices of ${r.name || r.id}`} /></td>
+              </tr>
+            ))}</tbody>
           </table>
         )}
       </Resource>
     </section>
-  );
-}
-
-function RolloutRow({ r }: { r: Rollout }) {
-  const devices = useGet<Items<DeviceRow>>(`/v1/deployments/${encodeURIComponent(r.id)}/devices`);
-  return (
-    <tr>
-      <td>{r.name || r.id}</td><td>v{r.version}</td>
-      <td><span className="badge">{r.state}</span>{r.reason && <span className="muted small"> {r.reason}</span>}</td>
-      <td>{ago(r.createdAt)}</td>
-      <td>
-        {devices.data?.items.map((d) => <div key={d.deviceId}><code>{d.deviceId}</code> <span className="badge">{d.state}</span> {d.error && <span className="error small">{d.error}</span>} <span className="muted small">{ago(d.stateAt)}</span></div>)}
-        <ErrorNotice error={devices.error} />
-      </td>
-    </tr>
   );
 }
 
