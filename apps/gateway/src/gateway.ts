@@ -15,6 +15,7 @@ import type { PipelineService } from './pipelines/pipeline-service.js';
 import { startGatewayAlerts, type GatewayAlerts } from './alerts/wiring.js';
 import { registerAlertRoutes } from './alerts/routes.js';
 import { pipelineAlertSink } from '@outpost/alerts';
+import { serviceLogger } from './log-service.js';
 
 export interface StartGatewayOptions {
   logger?: Logger;
@@ -51,12 +52,16 @@ const MB = 1024 * 1024;
 
 /** Start a gateway: local store, ingest core, connectors, retention, HTTP API. */
 export async function startGateway(config: GatewayConfig, opts: StartGatewayOptions = {}): Promise<RunningGateway> {
-  const logger = opts.logger ?? silentLogger;
+  const root = opts.logger ?? silentLogger;
+  // Each part logs under its own service name (shipped to the hub with it: the dashboard filters by it).
+  const logger = serviceLogger(root, 'gateway');
+  const part = (service: string) => serviceLogger(root, service);
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const store = GatewayStore.open({
     path: config.store.path,
     synchronous: config.store.synchronous,
+    walSync: config.store.walSync,
     hardCapMb: config.store.hardCapMb,
     checkpoint: config.store.checkpoint,
     checkpointIntervalMs: config.store.checkpointIntervalMs,
@@ -64,14 +69,14 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     deadLetterMaxRows: config.store.deadLetterMaxRows,
   });
   const ingestor = createIngestor({
-    store, logger, clock: now,
-    normalise: { badQuality: config.ingest.badQuality, maxFutureMs: config.ingest.maxFutureMs, maxPastMs: config.ingest.maxPastMs, clockSkew: config.ingest.clockSkew, metrics: config.ingest.metrics },
+    store, logger: part('ingest'), clock: now,
+    normalise: { badQuality: config.ingest.badQuality, maxFutureMs: config.ingest.maxFutureMs, maxPastMs: config.ingest.maxPastMs, clockSkew: config.ingest.clockSkew, metrics: config.ingest.metrics, attributes: config.ingest.attributes },
     groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs },
     rejectLogIntervalMs: config.ingest.rejectLogIntervalMs,
   });
-  const uplink = uplinkFromConfig(config, store, logger, now, opts.uplinkIdentity);
+  const uplink = uplinkFromConfig(config, store, part('uplink'), now, opts.uplinkIdentity);
   const maxSizeBytes = config.store.maxSizeMb * MB;
-  const retention = startRetentionLoop(store, { rawMaxAgeMs: config.store.retentionRawDays * 86_400_000, maxSizeBytes }, config.store.retentionIntervalMs, logger, now);
+  const retention = startRetentionLoop(store, { rawMaxAgeMs: config.store.retentionRawDays * 86_400_000, maxSizeBytes }, config.store.retentionIntervalMs, part('store'), now);
 
   const sourceStatus: Record<string, ConnectorStatus> = {};
   // During start-up a failed bind is either retried on a free port or thrown to the caller, and a
@@ -79,13 +84,13 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   let started = false;
   const onStatus = (name: string) => (s: ConnectorStatus) => {
     sourceStatus[name] = s;
-    if (started && (s.state === 'degraded' || s.state === 'failed')) logger.warn({ source: name, error: s.error }, `source ${name} is ${s.state}`);
+    if (started && (s.state === 'degraded' || s.state === 'failed')) part('sources').warn({ source: name, error: s.error }, `source ${name} is ${s.state}`);
   };
   const sources: Source[] = [];
   // In config, a template's device level is `{device}`, or `{asset}` where there is no `{device}`
   // (the SCADA layout `site/{site}/scada/{asset}/telemetry`); other levels become tags.
   const topics: TopicTemplate[] = config.mqtt.topics.map((t) => (!t.includes('{device}') && t.includes('{asset}') ? { topic: t, device: 'asset' } : t));
-  const limits: DecodeLimits = { maxBytes: config.mqtt.maxPayloadBytes, maxPoints: config.mqtt.maxPointsPerMessage };
+  const limits: DecodeLimits = { maxBytes: config.mqtt.maxPayloadBytes, maxPoints: config.mqtt.maxPointsPerMessage, attributes: config.ingest.attributes };
   const addresses: RunningGateway['addresses'] = { http: '' };
 
   const status = (): GatewayStatus => ({
@@ -99,8 +104,8 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   });
 
   const http = await buildGatewayHttp({
-    ingestor, store, now, logger,
-    limits: { maxBytes: config.http.maxBodyBytes, maxPoints: config.mqtt.maxPointsPerMessage },
+    ingestor, store, now, logger: part('http'),
+    limits: { maxBytes: config.http.maxBodyBytes, maxPoints: config.mqtt.maxPointsPerMessage, attributes: config.ingest.attributes },
     maxBodyBytes: config.http.maxBodyBytes,
     token: config.http.token,
     status,
@@ -123,9 +128,9 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   };
 
   try {
-    alerts = startGatewayAlerts({ config, store, ingestor, uplink, logger, now });
+    alerts = startGatewayAlerts({ config, store, ingestor, uplink, logger: part('alerts'), now });
     registerAlertRoutes(http, alerts);
-    processing = await startProcessing(config, { store, ingestor, uplink, http, logger, now, alertSink: alerts && pipelineAlertSink(alerts.engine), mqttBroker: () => (addresses.mqtt ? { url: addresses.mqtt, username: config.mqtt.username, password: config.mqtt.password } : undefined) });
+    processing = await startProcessing(config, { store, ingestor, uplink, http, logger: part('pipelines'), now, alertSink: alerts && pipelineAlertSink(alerts.engine), mqttBroker: () => (addresses.mqtt ? { url: addresses.mqtt, username: config.mqtt.username, password: config.mqtt.password } : undefined) });
     if (config.mqtt.mode === 'embedded') {
       const tls = config.mqtt.tls;
       const mk = (port: number, withTls: boolean): MqttBrokerSource => createMqttBrokerSource({
@@ -145,6 +150,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     } else if (config.mqtt.mode === 'client') {
       const client = createMqttClientSource({
         ingestor, url: config.mqtt.url, clientId: config.mqtt.clientId ?? `outpost-${config.id}`, topics, limits, now,
+        protocolVersion: config.mqtt.protocolVersion as 4 | 5, receiveMaximum: config.mqtt.receiveMaximum,
         username: config.mqtt.username, password: config.mqtt.password, onStatus: onStatus('mqtt-client'),
       });
       await client.start();

@@ -192,3 +192,11 @@ test('examples/outpost.yaml is a valid configuration', () => {
   assert.equal(c.gateway.id, 'gw-plant-1');
   assert.equal(c.gateway.modbus.devices[0]?.registers.length, 3);
 });
+
+test('gateway.ingest.attributes: a point field, a repeat or a bad name is a config error naming the entry', () => {
+  const lines = problems({ overrides: { gateway: { ingest: { attributes: ['seq', 'value', 'seq'] } } } }).issues.map((i) => i.message);
+  assert.ok(lines.some((l) => l.startsWith('gateway.ingest.attributes[1]: "value" is a field of the point itself')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith('gateway.ingest.attributes[2]: "seq" is listed twice')), lines.join('\n'));
+  assert.equal(problems({ overrides: { gateway: { ingest: { attributes: ['9x'] } } } }).message, 'gateway.ingest.attributes[0]: expected string matching /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, got "9x" (from override)');
+  assert.deepEqual(loadConfig({ overrides: { gateway: { ingest: { attributes: ['seq'] } } } }).gateway.ingest.attributes, ['seq']);
+});

@@ -123,6 +123,8 @@ export interface EngineHost {
   limits?: Partial<EngineLimits>;
   /** Device type of a device, for input nodes that match by type (else the point's `deviceType` tag is used). */
   deviceTypeOf?: (device: string) => string | undefined;
+  /** How to enable a sink this host leaves out (e.g. the config key); added to the compile error of nodes that need it. */
+  missingSinkHints?: Partial<Record<keyof Sinks, string>>;
 }
 
 /** One failed point (or one failed node call), as returned per batch and written to the trace. */

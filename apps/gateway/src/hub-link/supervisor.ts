@@ -13,6 +13,7 @@ import { gatewayInstallers } from '../artifacts/installers/index.js';
 import type { Installers } from '../artifacts/types.js';
 import { reportHealthy, underSupervisor } from '../ota/child.js';
 import { softwareInstaller } from '../ota/software-installer.js';
+import { serviceLogger, serviceOf } from '../log-service.js';
 
 export interface HubLinkOptions {
   /**
@@ -84,10 +85,10 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
   // Ship the gateway's own warnings and errors with the next heartbeat.
   let client: HubClient | undefined;
   const shipping: Logger = {
-    debug: (o, m) => { logger.debug(o, m); client?.log('debug', line(o, m)); },
-    info: (o, m) => { logger.info(o, m); client?.log('info', line(o, m)); },
-    warn: (o, m) => { logger.warn(o, m); client?.log('warn', line(o, m)); },
-    error: (o, m) => { logger.error(o, m); client?.log('error', line(o, m)); },
+    debug: (o, m) => { logger.debug(o, m); client?.log('debug', line(o, m), serviceOf(o)); },
+    info: (o, m) => { logger.info(o, m); client?.log('info', line(o, m), serviceOf(o)); },
+    warn: (o, m) => { logger.warn(o, m); client?.log('warn', line(o, m), serviceOf(o)); },
+    error: (o, m) => { logger.error(o, m); client?.log('error', line(o, m), serviceOf(o)); },
   };
 
   const run = async (config: GatewayConfig) => {
@@ -115,7 +116,7 @@ export async function startHubLink(opts: HubLinkOptions): Promise<HubLink> {
     ...gatewayInstallers({ dataDir: local.dataDir, pipelines: () => gw?.pipelines, applyConfig: (body) => apply(body, body ? 'artifact' : null) }),
     ...(underSupervisor() && otaRoot ? { software: softwareInstaller({ root: otaRoot, running: version, committed: new Promise<void>((r) => { committed = r; }) }) } : {}),
   };
-  const agent = new ArtifactAgent({ dir: join(local.dataDir, 'artifacts'), get: (p, h) => client!.getRaw(p, h), installers, onChange: () => client?.beatSoon(), logger });
+  const agent = new ArtifactAgent({ dir: join(local.dataDir, 'artifacts'), get: (p, h) => client!.getRaw(p, h), installers, onChange: () => client?.beatSoon(), logger: serviceLogger(shipping, 'artifacts') });
 
   const clientOptions: HubClientOptions = {
     artifacts: agent,

@@ -67,7 +67,10 @@ export async function startPipelines(config: GatewayConfig, store: GatewayStore,
   await loadInstalledProcessors(processors, config.dataDir, deps.logger);
   const scriptRunner = createEngineScriptRunner({ processors });
   const modelRunner = createFileModelRunner(resolve(c.modelsDir ?? join(config.dataDir, 'models')), c.maxKeysPerNode);
-  const host: EngineHost = { clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, modelRunner, limits: { maxKeysPerNode: c.maxKeysPerNode } };
+  const host: EngineHost = {
+    clock: { now: deps.now }, logger: deps.logger, sinks: sinks.sinks, scriptRunner, modelRunner, limits: { maxKeysPerNode: c.maxKeysPerNode },
+    missingSinkHints: { outbox: 'set gateway.uplink.enabled: true (and gateway.uplink.url)', mqtt: 'set gateway.mqtt.mode to embedded or client' },
+  };
   const compileOpts: CompileOptions = { operators: builtinOperators, host };
   const running = new Map<string, { live: LivePipeline; version: number; feed: BoundedFeed }>();
   const run = (pipelineId: string, version: number, live: LivePipeline) => {

@@ -97,6 +97,7 @@ test('pipelines: bad documents are 400 with every problem and its node id; a fai
   assert.deepEqual([badExpr.json.error.details.issues[0].nodeId, typeof badExpr.json.error.details.issues[0].position], ['f', 'number']);
   const outbox = await g.call('POST', '/v1/pipelines', doc('x', [node('in', 'input'), node('up', 'outbox', { priority: 'high' })], [{ from: 'in', to: 'up' }]));
   assert.equal(outbox.json.error.code, 'ERR_PIPELINE_UNSUPPORTED', 'the uplink is disabled here');
+  assert.match(outbox.json.error.details.issues[0].message, /gateway\.uplink\.enabled/, 'the error names the setting that enables it');
   assert.equal((await g.call('POST', '/v1/pipelines', '{"nodes": ')).status, 400);
   assert.deepEqual((await g.call('GET', '/v1/pipelines')).json.pipelines, [], 'nothing was saved');
 

@@ -57,6 +57,8 @@ test('pipeline sinks on a real gateway: webhook, MQTT publish, alert, outbox (up
   assert.match(dl.message, /webhook POST .*\/fail failed: HTTP 500/);
   const stats = (await g.call('GET', '/v1/pipelines')).json.sinks;
   assert.equal(stats.alerts, 1);
+  const mqttStats = await waitFor(async () => { const x = (await g.call('GET', '/v1/pipelines')).json.sinks; return x.mqttPublished === 1 ? x : undefined; }, { what: 'PUBACK counted' });
+  assert.deepEqual([mqttStats.mqttMessages, mqttStats.mqttDropped], [1, 0]);
   const listed = (await g.call('GET', '/v1/pipelines/alerts?limit=5')).json.alerts;
   assert.deepEqual(listed.map((a: any) => [a.pipelineId, a.nodeId, a.rule, a.message, a.item.value]), [['fanout', 'hot', 'overheat', 'oven-1 at 95', 95]]);
   await g.gw.stop();

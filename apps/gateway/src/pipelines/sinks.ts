@@ -3,7 +3,7 @@ import type { AlertEvent, AlertSink, EngineErrorRecord, OutputItem, PriorityClas
 import type { GatewayRollups, GatewayStore, RollupRow } from '@outpost/storage';
 import type { Uplink } from '@outpost/uplink';
 import { createWebhookSink } from '@outpost/operators/outputs/webhook-sink';
-import type { MqttClient } from 'mqtt';
+import { MqttPublisher, type MqttCounters } from '@outpost/operators/outputs/mqtt-publisher';
 
 export interface GatewaySinkDeps {
   store: GatewayStore;
@@ -20,7 +20,7 @@ export interface GatewaySinkDeps {
 
 export interface GatewaySinks {
   sinks: Sinks;
-  stats(): { storeRows: number; outboxItems: number; mqttMessages: number; webhookPosts: number; webhookFailures: number; alerts: number; deadLetters: number };
+  stats(): { storeRows: number; outboxItems: number; mqttMessages: number; mqttPublished: number; mqttDropped: number; webhookPosts: number; webhookFailures: number; alerts: number; deadLetters: number };
   close(): Promise<void>;
 }
 
@@ -28,6 +28,9 @@ export interface GatewaySinks {
 const UPLINK_CLASS: Record<PriorityClass, 'critical' | 'high' | 'normal' | 'low'> = { critical: 'critical', high: 'high', normal: 'normal', bulk: 'low' };
 
 export { MAX_WEBHOOKS_IN_FLIGHT } from '@outpost/operators/outputs/webhook-sink';
+
+/** Bounds of the gateway's MQTT publisher: messages waiting for the broker (past it, while the broker is down, the oldest are dropped and counted) and publishes awaiting PUBACK. */
+export const GATEWAY_MQTT_LIMITS = { maxQueued: 10_000, maxInFlight: 1000, reconnectMs: 1000 };
 
 const isRollup = (i: OutputItem): i is OutputItem & RollupRow => typeof (i as { windowMs?: unknown }).windowMs === 'number';
 
@@ -44,8 +47,8 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
   const counts = { storeRows: 0, outboxItems: 0, mqttMessages: 0, alerts: 0, deadLetters: 0 };
   const insertOutput = d.store.db.prepare('INSERT INTO pipeline_outputs (at, pipeline_id, node_id, table_name, item) VALUES (?, ?, ?, ?, ?)');
   const insertAlert = d.store.db.prepare('INSERT INTO pipeline_alerts (at, pipeline_id, node_id, rule, severity, message, ts, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const pending = new Set<Promise<unknown>>();
-  let mqttClient: Promise<MqttClient> | undefined;
+  let publisher: MqttPublisher | undefined;
+  const mqttCounts: MqttCounters = { mqttPublished: 0, mqttDropped: 0 };
 
   const deadLetter = (errors: readonly EngineErrorRecord[], source = 'pipeline') => {
     if (errors.length === 0 || d.store.isClosed) return;
@@ -58,10 +61,6 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
   };
   // At shutdown, posts still waiting on a slow endpoint are aborted (and dead-lettered) rather than awaited.
   const webhooks = createWebhookSink({ timeoutMs: d.webhookTimeoutMs, deadLetter: (errors) => deadLetter(errors) });
-  const background = (p: Promise<unknown>) => {
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
-  };
 
   const sinks: Sinks = {
     store: {
@@ -78,12 +77,11 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
       },
     },
     mqtt: {
-      async publish(messages) {
-        const client = await (mqttClient ??= connectMqtt(d));
-        for (const m of messages) {
-          background(client.publishAsync(m.topic, JSON.stringify(m.payload), { qos: m.qos, retain: m.retain }));
-        }
+      // Bounded: waits for room while the broker is up, drops (and counts) the oldest while it is down.
+      publish(messages) {
+        publisher ??= createPublisher(d);
         counts.mqttMessages += messages.length;
+        return publisher.send(messages.map((m) => ({ topic: m.topic, payload: JSON.stringify(m.payload), qos: m.qos, retain: m.retain })), mqttCounts);
       },
     },
     webhook: webhooks.sink,
@@ -112,21 +110,16 @@ export function createGatewaySinks(d: GatewaySinkDeps): GatewaySinks {
   }
   return {
     sinks,
-    stats: () => ({ ...counts, ...webhooks.stats() }),
+    stats: () => ({ ...counts, ...mqttCounts, ...webhooks.stats() }),
     async close() {
       await webhooks.close('the gateway is stopping');
-      await Promise.allSettled([...pending]);
-      if (mqttClient) await (await mqttClient.catch(() => undefined))?.endAsync().catch(() => undefined);
+      await publisher?.close();
     },
   };
 }
 
-async function connectMqtt(d: GatewaySinkDeps): Promise<MqttClient> {
+function createPublisher(d: GatewaySinkDeps): MqttPublisher {
   const broker = d.mqttBroker?.();
   if (!broker) throw new Error('no MQTT broker to publish to (gateway.mqtt.mode is off)');
-  const { connectAsync } = await import('mqtt');
-  return connectAsync(broker.url, {
-    clientId: `outpost-pipelines-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 1000,
-    ...(broker.username !== undefined ? { username: broker.username, password: broker.password ?? '' } : {}),
-  });
+  return new MqttPublisher({ url: broker.url, username: broker.username, password: broker.password, clientId: `outpost-pipelines-${process.pid}`, ...GATEWAY_MQTT_LIMITS }, d.logger);
 }
