@@ -207,8 +207,11 @@ export class ModbusDevicePoller {
     this.stats.lastPollAt = ts;
     this.stats.gaps += gaps;
     this.stats.points += candidates.length - gaps;
-    const stored = await this.deliver(candidates);
     const wasHealthy = this.healthy;
+    // Gap rows are readable from the store at commit, before `deliver` resolves (after the disk
+    // sync): report the incomplete poll now, so status never lags behind what the store shows.
+    if (gaps > 0) this.healthy = false;
+    const stored = await this.deliver(candidates);
     this.healthy = gaps === 0 && stored;
     if (wasHealthy !== this.healthy) {
       if (!this.healthy && this.client) this.opts.logger.warn({ device: this.name, gaps, error: this.stats.lastError }, 'modbus: poll incomplete (gaps or store refusal)');
