@@ -59,7 +59,16 @@ export interface Ingestor {
   ingest(input: IngestInput): Promise<IngestOutcome>;
   /** Record an input rejected before it produced candidates (malformed JSON, unknown topic, too large). */
   rejectInput(input: Omit<IngestInput, 'candidates'>, reject: Reject): Promise<void>;
+  /**
+   * Callback forms of `ingest` and `rejectInput`, same contract (`done` runs once, after commit, or
+   * with the store's error). Optional: for connectors at tens of thousands of inputs a second,
+   * where a promise per input is measurable CPU and garbage.
+   */
+  submit?(input: IngestInput, done: IngestDone): void;
+  submitReject?(input: Omit<IngestInput, 'candidates'>, reject: Reject, done: (err: Error | null) => void): void;
 }
+
+export type IngestDone = (err: Error | null, outcome?: IngestOutcome) => void;
 
 /** Listener for points after commit: the engine, live rates, the outbox. */
 export type CommittedListener = (points: readonly Point[]) => void;

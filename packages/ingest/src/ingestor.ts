@@ -1,6 +1,6 @@
 import {
   OutpostError, silentLogger,
-  type CommittedListener, type IngestInput, type IngestOutcome, type Ingestor, type Logger, type Point, type Reject, type RejectReason,
+  type CommittedListener, type IngestDone, type IngestInput, type IngestOutcome, type Ingestor, type Logger, type Point, type Reject, type RejectReason,
 } from '@outpost/contract';
 import { LatencyHistogram } from '@outpost/contract/latency-histogram';
 import type { DeadLetterInput, GatewayStore } from '@outpost/storage';
@@ -48,8 +48,7 @@ interface Waiter {
   rejects: Reject[];
   /** performance.now() when the input reached the ingest core. */
   at: number;
-  resolve: (o: IngestOutcome) => void;
-  reject: (e: unknown) => void;
+  done: IngestDone;
 }
 
 /**
@@ -94,31 +93,39 @@ export class GatewayIngestor implements Ingestor {
   }
 
   ingest(input: IngestInput): Promise<IngestOutcome> {
-    if (this.closed) return Promise.reject(new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted'));
+    return new Promise((resolve, reject) => this.submit(input, (err, outcome) => (err ? reject(err) : resolve(outcome!))));
+  }
+
+  submit(input: IngestInput, done: IngestDone): void {
+    if (this.closed) return done(closedError());
     const at = performance.now();
     const first = this.points.length;
     const indexes: number[] = [];
-    const rejects: Reject[] = [];
+    let rejects: Reject[] | undefined;
     const { candidates, receivedAt, defaults } = input;
     for (let i = 0; i < candidates.length; i++) {
       const r = this.normaliser.normalise(candidates[i]!, i, receivedAt, defaults);
       if (isReject(r)) {
-        rejects.push(r);
+        (rejects ??= []).push(r);
         this.rejectLog.record(r, input.source, input.origin);
       } else {
         this.points.push(r);
         indexes.push(i);
       }
     }
-    if (rejects.length > 0) this.deadLetters.push(deadLetterFor(input, rejects, candidates.length));
-    return this.enqueue(first, indexes, rejects, at);
+    if (rejects) this.deadLetters.push(deadLetterFor(input, rejects, candidates.length));
+    this.enqueue({ first, indexes, rejects: rejects ?? [], at, done });
   }
 
   rejectInput(input: Omit<IngestInput, 'candidates'>, reject: Reject): Promise<void> {
-    if (this.closed) return Promise.reject(new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted'));
+    return new Promise((resolve, fail) => this.submitReject(input, reject, (err) => (err ? fail(err) : resolve())));
+  }
+
+  submitReject(input: Omit<IngestInput, 'candidates'>, reject: Reject, done: (err: Error | null) => void): void {
+    if (this.closed) return done(closedError());
     this.rejectLog.record(reject, input.source, input.origin);
     this.deadLetters.push(deadLetterFor(input, [reject], 0));
-    return this.enqueue(this.points.length, [], [reject], performance.now()).then(() => undefined);
+    this.enqueue({ first: this.points.length, indexes: [], rejects: [reject], at: performance.now(), done });
   }
 
   /**
@@ -152,7 +159,8 @@ export class GatewayIngestor implements Ingestor {
       this.counters.commitFailures++;
       this.counters.lastCommitError = (e as Error).message;
       this.logger.error({ err: e, points: points.length, deadLetters: deadLetters.length }, 'commit failed; inputs not acknowledged');
-      for (const w of waiters) w.reject(e);
+      const err = e instanceof Error ? e : new Error(String(e));
+      for (const w of waiters) settle(w, err);
       return;
     }
     this.counters.commits++;
@@ -189,14 +197,14 @@ export class GatewayIngestor implements Ingestor {
         this.counters.accepted += accepted;
         const done = performance.now();
         for (const w of waiters) this.recordLatency(done - w.at);
-        for (const w of waiters) w.resolve({ accepted: w.indexes.length - w.rejects.filter((r) => r.reason === 'duplicate').length, rejected: w.rejects });
+        for (const w of waiters) settle(w, null, { accepted: duplicates.length > 0 ? w.indexes.length - w.rejects.filter((r) => r.reason === 'duplicate').length : w.indexes.length, rejected: w.rejects });
         synced();
       },
       (e: Error) => {
         this.counters.commitFailures++;
         this.counters.lastCommitError = e.message;
         this.logger.error({ err: e, points: points.length }, 'commit not durable; inputs not acknowledged');
-        for (const w of waiters) w.reject(e);
+        for (const w of waiters) settle(w, e);
         synced();
       },
     );
@@ -231,16 +239,26 @@ export class GatewayIngestor implements Ingestor {
     if (ms > this.latencyMax) this.latencyMax = ms;
   }
 
-  private enqueue(first: number, indexes: number[], rejects: Reject[], at: number): Promise<IngestOutcome> {
-    const p = new Promise<IngestOutcome>((resolve, reject) => {
-      this.waiters.push({ first, indexes, rejects, at, resolve, reject });
-    });
+  private enqueue(w: Waiter): void {
+    this.waiters.push(w);
     if (this.points.length >= this.maxPoints) this.flush();
     else if (this.timer === undefined) {
       this.timer = this.maxDelayMs > 0 ? setTimeout(() => this.flush(false), this.maxDelayMs) : setImmediate(() => this.flush(false));
     }
-    return p;
   }
+}
+
+/** A connector's callback must not break the loop that settles the rest of the group. */
+function settle(w: Waiter, err: Error | null, outcome?: IngestOutcome): void {
+  try {
+    w.done(err, outcome);
+  } catch (e) {
+    queueMicrotask(() => { throw e; });
+  }
+}
+
+function closedError(): OutpostError {
+  return new OutpostError('ERR_STORE_CLOSED', 'the gateway is shutting down; input not accepted');
 }
 
 const MAX_DEAD_LETTER_MESSAGES = 5;

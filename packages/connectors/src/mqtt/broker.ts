@@ -72,13 +72,12 @@ export function createMqttBrokerSource(options: MqttBrokerOptions): MqttBrokerSo
         authorizePublish(client, packet, callback) {
           if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS topics are reserved for the broker'));
           const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-          const committed = messages.handle(packet.topic, payload);
+          const ready = (err: Error | null) => {
+            if (err) { state.degraded(err); callback(err); } else { state.healthy(); callback(null); }
+          };
           let order = client ? orders.get(client) : undefined;
           if (client && !order) orders.set(client, (order = new AckOrder()));
-          (order ? order.after(committed) : committed).then(
-            () => { state.healthy(); callback(null); },
-            (err: unknown) => { state.degraded(err); callback(err instanceof Error ? err : new Error(String(err))); },
-          );
+          messages.handle(packet.topic, payload, order ? order.enter(ready) : ready);
         },
       });
       broker.on('clientError', () => { clientErrors++; });

@@ -66,30 +66,27 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
 
   function onMessage(c: MqttClient, packet: Parameters<MqttClient['handleMessage']>[0], callback: (err?: Error) => void): void {
     const stream = c.stream;
-    const committed = messages.handle(packet.topic, packet.payload as Buffer);
-    const ready = order.after(committed);
     if (packet.qos === 0) {
-      ready.then(() => state.healthy(), (err: unknown) => state.degraded(err));
+      messages.handle(packet.topic, packet.payload as Buffer, order.enter((err) => (err ? state.degraded(err) : state.healthy())));
       callback();
       return;
     }
     const messageId = packet.messageId;
-    ready.then(
-      () => {
-        state.healthy();
-        // A PUBACK belongs to the connection that delivered the message; after a reconnect the
-        // broker redelivers it instead (persistent session), and the ingestor drops the duplicate.
-        if (c.stream === stream && !stream.destroyed && messageId !== undefined) {
-          writeToStream({ cmd: 'puback', messageId }, stream);
-        }
-      },
-      (err: unknown) => {
+    messages.handle(packet.topic, packet.payload as Buffer, order.enter((err) => {
+      if (err) {
         // Refused (store full / write error): never acknowledge. Dropping the connection makes the
         // broker redeliver every unacknowledged message after mqtt.js reconnects.
         state.degraded(err);
         if (c.stream === stream) stream.destroy();
-      },
-    );
+        return;
+      }
+      state.healthy();
+      // A PUBACK belongs to the connection that delivered the message; after a reconnect the
+      // broker redelivers it instead (persistent session), and the ingestor drops the duplicate.
+      if (c.stream === stream && !stream.destroyed && messageId !== undefined) {
+        writeToStream({ cmd: 'puback', messageId }, stream);
+      }
+    }));
     callback(ACK_DEFERRED);
   }
 

@@ -1,4 +1,4 @@
-import type { Ingestor, IngestInput, Reject, RejectReason } from '@outpost/contract';
+import type { Ingestor, IngestInput, IngestOutcome, Reject, RejectReason } from '@outpost/contract';
 import { decodePayload, DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../payload/decode.js';
 import { compileTopicTemplates, type TopicMatcher, type TopicTemplate } from './topics.js';
 
@@ -22,10 +22,10 @@ export interface MqttIngestStats {
 }
 
 /**
- * Turns one MQTT message into an ingest call. The returned promise resolves once everything the
- * message produced (points or a dead letter) is committed — only then may the connector send
- * PUBACK — and rejects with the store's OutpostError when nothing could be committed, in which
- * case the connector must not acknowledge.
+ * Turns one MQTT message into an ingest call. Its callback runs once everything the message
+ * produced (points or a dead letter) is committed — only then may the connector send PUBACK — or
+ * with the store's OutpostError when nothing could be committed, in which case the connector must
+ * not acknowledge.
  */
 export class MqttMessageIngest {
   private readonly matcher: TopicMatcher;
@@ -44,26 +44,40 @@ export class MqttMessageIngest {
     return this.matcher.filters;
   }
 
-  async handle(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * Ingest one message; `done` runs once, with null after commit or with the error (callback
+   * style: the broker calls this tens of thousands of times a second).
+   */
+  handle(topic: string, payload: Buffer, done: (err: Error | null) => void): void {
     this.counters.messages++;
     const receivedAt = this.now();
+    const refused = (err: unknown) => {
+      this.counters.refused++;
+      done(err instanceof Error ? err : new Error(String(err)));
+    };
     try {
       const match = this.matcher.match(topic);
       if (!match) {
-        return await this.reject(topic, payload, receivedAt, {
+        return this.reject(topic, payload, receivedAt, {
           reason: 'unknown_topic',
           message: `topic "${topic}" matches no telemetry template; expected one of ${this.matcher.filters.join(', ')}`,
-        });
+        }, done, refused);
       }
       const decoded = decodePayload(payload, this.limits);
-      if (!decoded.ok) return await this.reject(topic, payload, receivedAt, decoded.reject);
+      if (!decoded.ok) return this.reject(topic, payload, receivedAt, decoded.reject, done, refused);
       const input: IngestInput = { source: 'mqtt', origin: topic, candidates: decoded.candidates, raw: payload, receivedAt, defaults: match.defaults };
-      const outcome = await this.ingestor.ingest(input);
-      this.counters.pointsAccepted += outcome.accepted;
-      this.counters.pointsRejected += outcome.rejected.length;
+      const accepted = (outcome: IngestOutcome) => {
+        this.counters.pointsAccepted += outcome.accepted;
+        this.counters.pointsRejected += outcome.rejected.length;
+        done(null);
+      };
+      if (this.ingestor.submit) {
+        this.ingestor.submit(input, (err, outcome) => (err ? refused(err) : accepted(outcome!)));
+      } else {
+        this.ingestor.ingest(input).then(accepted, refused);
+      }
     } catch (e) {
-      this.counters.refused++;
-      throw e;
+      refused(e);
     }
   }
 
@@ -71,10 +85,15 @@ export class MqttMessageIngest {
     return { ...this.counters, inputsRejected: { ...this.counters.inputsRejected } };
   }
 
-  private async reject(topic: string, payload: Buffer, receivedAt: number, reject: Reject): Promise<void> {
+  private reject(topic: string, payload: Buffer, receivedAt: number, reject: Reject, done: (err: Error | null) => void, refused: (err: unknown) => void): void {
+    const recorded = () => {
+      const r = this.counters.inputsRejected;
+      r[reject.reason] = (r[reject.reason] ?? 0) + 1;
+      done(null);
+    };
     // The store keeps a bounded prefix of `raw` (and its full size), so a 10 MB payload stays cheap.
-    await this.ingestor.rejectInput({ source: 'mqtt', origin: topic, raw: payload, receivedAt }, reject);
-    const r = this.counters.inputsRejected;
-    r[reject.reason] = (r[reject.reason] ?? 0) + 1;
+    const input = { source: 'mqtt', origin: topic, raw: payload, receivedAt };
+    if (this.ingestor.submitReject) this.ingestor.submitReject(input, reject, (err) => (err ? refused(err) : recorded()));
+    else this.ingestor.rejectInput(input, reject).then(recorded, refused);
   }
 }
