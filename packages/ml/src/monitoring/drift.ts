@@ -32,7 +32,7 @@ export function referenceFromSample(rows: readonly number[][], bins = 10): Drift
 }
 
 /** Index of the bin of `v`: bins are (-∞, e0), [e0, e1), …, [e_last, ∞). */
-export function binOf(edges: readonly number[], v: number): number {
+export function binOf(edges: ArrayLike<number>, v: number): number {
   let lo = 0;
   let hi = edges.length;
   while (lo < hi) {
@@ -42,24 +42,48 @@ export function binOf(edges: readonly number[], v: number): number {
   return lo;
 }
 
-/** Counts live inputs per feature and bin. */
+/**
+ * Drift counting beyond `fullRows` rows in a period samples rows: one in `stride` (systematic,
+ * random start per call), each counted `stride` times, so the counts stay an unbiased estimate
+ * while a busy model pays for a fraction of its inputs. `random` is passed in for tests.
+ */
+export interface DriftSampling { fullRows: number; stride: number; random?: () => number }
+export const DEFAULT_DRIFT_SAMPLING: DriftSampling = { fullRows: 4096, stride: 8 };
+
+/** Counts live inputs per feature and bin (in typed arrays: this runs for every input value). */
 export class DriftCounter {
-  readonly counts: number[][];
+  readonly counts: Float64Array[];
+  private readonly edges: Float64Array[];
+  /** Input rows seen (sampled or not). */
   samples = 0;
 
-  constructor(readonly reference: DriftReference) {
-    this.counts = reference.features.map((f) => new Array<number>(f.p.length).fill(0));
+  constructor(readonly reference: DriftReference, private readonly sampling: DriftSampling = { fullRows: Infinity, stride: 1 }) {
+    if (!(Number.isInteger(sampling.stride) && sampling.stride >= 1)) throw new OutpostError('ERR_CONFIG_INVALID', `drift sampling stride must be an integer ≥ 1, got ${sampling.stride}`);
+    this.counts = reference.features.map((f) => new Float64Array(f.p.length));
+    this.edges = reference.features.map((f) => Float64Array.from(f.edges));
   }
 
   /** One input row: `width` values of `values` from `at` (a flat batch's row without a copy). */
   add(values: ArrayLike<number>, at = 0, width = values.length - at): void {
-    const fs = this.reference.features;
-    for (let f = 0; f < fs.length && f < width; f++) this.counts[f]![binOf(fs[f]!.edges, values[at + f]!)]!++;
-    this.samples++;
+    this.addRows(values, 1, width, at);
+  }
+
+  /** `rows` rows of `width` values, row-major from `at` (a flat batch). */
+  addRows(values: ArrayLike<number>, rows: number, width: number, at = 0): void {
+    const sampled = this.samples >= this.sampling.fullRows && this.sampling.stride > 1;
+    const stride = sampled ? this.sampling.stride : 1;
+    const first = sampled ? Math.floor((this.sampling.random ?? Math.random)() * stride) : 0;
+    const n = Math.min(this.edges.length, width);
+    for (let f = 0; f < n; f++) {
+      const edges = this.edges[f]!;
+      const counts = this.counts[f]!;
+      for (let r = first, i = at + first * width + f; r < rows; r += stride, i += stride * width) counts[binOf(edges, values[i]!)]! += stride;
+    }
+    this.samples += rows;
   }
 
   figures(): DriftFigures | null {
-    return this.samples === 0 ? null : driftOf(this.reference, this.counts);
+    return this.samples === 0 ? null : { ...driftOf(this.reference, this.counts), samples: this.samples };
   }
 
   reset(): void {
@@ -68,11 +92,13 @@ export class DriftCounter {
   }
 }
 
+const sum = (xs: ArrayLike<number>): number => { let t = 0; for (let i = 0; i < xs.length; i++) t += xs[i]!; return t; };
+
 /** PSI and KL(observed ‖ reference) per feature; the model's figure is the worst feature's. */
-export function driftOf(ref: DriftReference, counts: readonly number[][]): DriftFigures {
+export function driftOf(ref: DriftReference, counts: readonly ArrayLike<number>[]): DriftFigures {
   const features = ref.features.map((f, i) => {
     const c = counts[i] ?? [];
-    const total = c.reduce((a, b) => a + b, 0);
+    const total = sum(c);
     let psi = 0;
     let kl = 0;
     for (let b = 0; b < f.p.length; b++) {
@@ -83,6 +109,6 @@ export function driftOf(ref: DriftReference, counts: readonly number[][]): Drift
     }
     return { psi, kl };
   });
-  const samples = counts[0]?.reduce((a, b) => a + b, 0) ?? 0;
+  const samples = counts[0] ? sum(counts[0]) : 0;
   return { psi: Math.max(0, ...features.map((x) => x.psi)), kl: Math.max(0, ...features.map((x) => x.kl)), features, samples };
 }

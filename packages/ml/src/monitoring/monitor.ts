@@ -1,4 +1,4 @@
-import { DriftCounter, type DriftFigures, type DriftReference } from './drift.js';
+import { DEFAULT_DRIFT_SAMPLING, DriftCounter, type DriftFigures, type DriftReference, type DriftSampling } from './drift.js';
 import { LatencyHistogram, type LatencyBuckets } from './latency.js';
 import type { FlatBatch } from '../onnx/session.js';
 
@@ -23,8 +23,8 @@ class Usage {
   errors = 0;
   latency = new LatencyHistogram();
   drift: DriftCounter | null;
-  constructor(reference: DriftReference | null, readonly from: number) {
-    this.drift = reference ? new DriftCounter(reference) : null;
+  constructor(reference: DriftReference | null, readonly from: number, sampling: DriftSampling) {
+    this.drift = reference ? new DriftCounter(reference, sampling) : null;
   }
 }
 
@@ -33,12 +33,12 @@ function report(key: string, u: Usage, to: number): ModelUsageReport {
   return { model, version, count: u.count, errors: u.errors, latency: { ...u.latency.buckets }, drift: u.drift?.figures() ?? null, from: u.from, to };
 }
 
-/** Usage per model version since the last `drain()`. Clock passed in. */
+/** Usage per model version since the last `drain()`. Clock passed in; drift sampled past `driftSampling.fullRows` rows a period. */
 export class ModelMonitor {
   private readonly usage = new Map<string, Usage>();
   private readonly references = new Map<string, DriftReference | null>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, private readonly opts: { driftSampling?: DriftSampling } = {}) {}
 
   private key = (model: string, version: string) => `${model}\u0000${version}`;
 
@@ -50,7 +50,7 @@ export class ModelMonitor {
   private get(model: string, version: string): Usage {
     const k = this.key(model, version);
     let u = this.usage.get(k);
-    if (!u) { u = new Usage(this.references.get(k) ?? null, this.now()); this.usage.set(k, u); }
+    if (!u) { u = new Usage(this.references.get(k) ?? null, this.now(), this.opts.driftSampling ?? DEFAULT_DRIFT_SAMPLING); this.usage.set(k, u); }
     return u;
   }
 
@@ -68,7 +68,7 @@ export class ModelMonitor {
     }
     const flat = rows as FlatBatch;
     u.count += flat.rows;
-    if (u.drift) for (let r = 0; r < flat.rows; r++) u.drift.add(flat.flat, r * flat.width, flat.width);
+    u.drift?.addRows(flat.flat, flat.rows, flat.width);
   }
 
   recordError(model: string, version: string, ms: number): void {

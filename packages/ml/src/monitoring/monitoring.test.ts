@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LatencyHistogram } from './latency.js';
-import { DriftCounter, referenceFromSample } from './drift.js';
+import { DriftCounter, driftOf, referenceFromSample } from './drift.js';
 import { ModelMonitor } from './monitor.js';
 
 /** Deterministic normal-ish sample (sum of uniforms). */
@@ -53,4 +53,25 @@ test('the monitor reports count, errors, latency and drift per model version, th
   assert.equal(pump!.drift!.samples, 128);
   assert.equal(fan!.drift, null);
   assert.deepEqual(m.drain(), []);
+});
+
+test('drift past fullRows samples one row in stride, weighted: counts stay an unbiased estimate, samples count every row', () => {
+  const ref = referenceFromSample(sample(5000, 0), 10);
+  const rows = sample(20_000, 1, 7);
+  const flat = Float64Array.from(rows.flat());
+  const all = new DriftCounter(ref);
+  all.addRows(flat, rows.length, 2);
+  let seed = 3;
+  const random = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const sampled = new DriftCounter(ref, { fullRows: 1000, stride: 8, random });
+  for (let at = 0; at < rows.length; at += 64) sampled.addRows(flat, Math.min(64, rows.length - at), 2, at * 2);
+  assert.equal(sampled.samples, 20_000);
+  // the first 1000 rows counted one by one, then about an eighth of the rest, each eight times
+  const counted = (c: DriftCounter) => Array.from(c.counts[0]!).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(counted(sampled) - 20_000) < 8 * 64, `weighted count ${counted(sampled)}`);
+  const [a, s] = [all.figures()!, sampled.figures()!];
+  assert.ok(Math.abs(s.psi - a.psi) / a.psi < 0.15, `sampled PSI ${s.psi} vs all ${a.psi}`);
+  assert.ok(s.features[1]!.psi < 0.05, 'an unshifted feature stays near 0');
+  assert.equal(driftOf(ref, all.counts).samples, 20_000);
+  assert.throws(() => new DriftCounter(ref, { fullRows: 0, stride: 0.5 }), /stride must be an integer/);
 });

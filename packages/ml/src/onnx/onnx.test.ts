@@ -73,6 +73,22 @@ test('inputs with the wrong shape or type are refused before the runtime sees th
   } finally { await m.release(); }
 });
 
+test('flat batches in typed arrays answer like rows; a non-finite value is named by its index', async () => {
+  const m = await OnnxModel.load(mlp);
+  try {
+    const rows = [[1, 2, 3, 4], [0.5, -1, 0, 2]];
+    const want = (await m.run(rows)).map((r) => r.score);
+    for (const flat of [Float32Array.from(rows.flat()), Float64Array.from(rows.flat()), rows.flat(), Float32Array.from([...rows.flat(), 9, 9]).subarray(0, 8)]) {
+      assert.deepEqual((await m.run({ flat, rows: 2, width: 4 })).map((r) => r.score), want);
+    }
+    for (const make of [Float32Array, Float64Array]) {
+      const flat = make.from(rows.flat());
+      flat[5] = Number.NaN;
+      await assert.rejects(m.run({ flat, rows: 2, width: 4 }), (e: unknown) => code('ERR_INFERENCE_INPUT')(e) && /inputs\[5\] \(row 1\) is null; expected a finite number \(float32\)/.test((e as Error).message));
+    }
+  } finally { await m.release(); }
+});
+
 test('pipeline metadata embedded in metadata_props travels with the file; the model still loads and answers the same', async () => {
   const meta = { features: ['rms', 'temp', 'rpm', 'load'], reference: { features: [{ edges: [0], p: [0.5, 0.5] }] } };
   const tagged = withOutpostMeta(mlp, meta);

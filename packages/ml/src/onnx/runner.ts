@@ -2,7 +2,8 @@ import { OutpostError, type Point } from '@outpost/contract';
 import type { DriftReference } from '../monitoring/drift.js';
 import type { ModelMonitor } from '../monitoring/monitor.js';
 import { ModelCache } from './cache.js';
-import { OnnxModel, type FlatBatch, type SessionOptions } from './session.js';
+import { RowAssembler } from './rows.js';
+import { OnnxModel, type SessionOptions } from './session.js';
 
 /** What a pipeline needs besides the ONNX bytes: which metrics form an input row, and the drift reference. */
 export interface OnnxNodeMeta {
@@ -69,71 +70,35 @@ export class OnnxModelRunner {
 
   async load(ref: { modelId: string; version: string; nodeId: string }): Promise<OnnxNodeModel> {
     const { meta } = await this.file(ref.modelId, ref.version);
-    const width = await this.withModel(ref.modelId, ref.version, async (m) => {
+    const { width, type } = await this.withModel(ref.modelId, ref.version, async (m) => {
       if (m.schema.inputs.length !== 1) throw new OutpostError('ERR_PIPELINE_INVALID', `node '${ref.nodeId}': model ${ref.modelId}@${ref.version} has ${m.schema.inputs.length} inputs; pipeline model nodes feed single-input models`);
-      return m.schema.inputs[0]!.shape.slice(1).reduce<number>((a, d) => a * Number(d), 1);
+      const input = m.schema.inputs[0]!;
+      return { width: input.shape.slice(1).reduce<number>((a, d) => a * Number(d), 1), type: input.type };
     });
     const features = meta.features ?? [];
     if (features.length === 0 ? width !== 1 : features.length !== width) {
       throw new OutpostError('ERR_PIPELINE_INVALID', `node '${ref.nodeId}': model ${ref.modelId}@${ref.version} takes ${width} features per row but its metadata names ${features.length} feature metrics (metadata "features")`);
     }
     this.opts.monitor?.setReference(ref.modelId, ref.version, meta.reference ?? null);
-    return new OnnxNodeModel(this, ref, features);
+    return new OnnxNodeModel(this, ref, features, type === 'float32' ? 'float32' : 'float64');
   }
 }
 
-interface PendingRow { device: string; ts: number; values: Float64Array; filled: number; tags: Point['tags'] }
-
-/** Rows assembled per device from the feature metrics of one timestamp. */
+/** Rows assembled per device from the feature metrics of one timestamp (see RowAssembler). */
 export class OnnxNodeModel {
-  private readonly pending = new Map<string, PendingRow>();
+  private readonly rows: RowAssembler;
   private readonly label: string;
-  private readonly featureIndex: Map<string, number>;
-  /** Rows dropped because a newer timestamp arrived before all their features did. */
-  incomplete = 0;
 
-  constructor(private readonly runner: OnnxModelRunner, private readonly ref: { modelId: string; version: string; nodeId: string }, private readonly features: string[]) {
+  constructor(private readonly runner: OnnxModelRunner, private readonly ref: { modelId: string; version: string; nodeId: string }, features: string[], type: 'float32' | 'float64' = 'float64') {
     this.label = `${ref.modelId}@${ref.version}`;
-    this.featureIndex = new Map(features.map((f, i) => [f, i]));
+    this.rows = new RowAssembler(features, type);
   }
 
-  /**
-   * Complete rows of this batch as one flat batch (row-major, `features` wide) with their keys.
-   * Points of one row usually arrive together, so the last row touched is checked before the map;
-   * a missing feature is NaN (inputs are finite, so NaN never is a value).
-   */
-  private rowsOf(points: readonly Point[]): { batch: FlatBatch; keys: PendingRow[] } {
-    const width = Math.max(1, this.features.length);
-    const done: PendingRow[] = [];
-    let last: PendingRow | undefined;
-    for (const p of points) {
-      if (p.quality === 'bad' || typeof p.value !== 'number' || !Number.isFinite(p.value)) continue;
-      if (this.features.length === 0) { done.push({ device: p.device, ts: p.ts, values: Float64Array.of(p.value), filled: 1, tags: p.tags }); continue; }
-      const f = this.featureIndex.get(p.metric);
-      if (f === undefined) continue;
-      let row = last !== undefined && last.device === p.device ? last : this.pending.get(p.device);
-      if (row && row.ts !== p.ts) {
-        if (p.ts < row.ts) continue; // late feature of a row already replaced
-        this.incomplete++;
-        row = undefined;
-      }
-      if (!row) { row = { device: p.device, ts: p.ts, values: new Float64Array(width).fill(Number.NaN), filled: 0, tags: p.tags }; this.pending.set(p.device, row); }
-      if (Number.isNaN(row.values[f]!)) row.filled++;
-      row.values[f] = p.value;
-      last = row;
-      if (row.filled === width) {
-        done.push(row);
-        this.pending.delete(p.device);
-        last = undefined;
-      }
-    }
-    const flat = new Float64Array(done.length * width);
-    for (let r = 0; r < done.length; r++) flat.set(done[r]!.values, r * width);
-    return { batch: { flat, rows: done.length, width }, keys: done };
-  }
+  /** Rows dropped because a newer timestamp arrived before all their features did. */
+  get incomplete(): number { return this.rows.incomplete; }
 
   async predict(points: readonly Point[], opts: { outputMetric: string }): Promise<Point[]> {
-    const { batch, keys } = this.rowsOf(points);
+    const { batch, keys } = this.rows.rowsOf(points);
     if (batch.rows === 0) return [];
     const monitor = this.runner.opts.monitor;
     const started = performance.now();
@@ -145,11 +110,14 @@ export class OnnxNodeModel {
       throw e;
     }
     monitor?.recordCall(this.ref.modelId, this.ref.version, performance.now() - started, batch);
-    return results.map((r, i) => {
+    const out: Point[] = new Array(results.length);
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
       const k = keys[i]!;
-      return { device: k.device, metric: opts.outputMetric, ts: k.ts, value: r.score, tags: { ...k.tags, model: this.label, prediction: String(r.prediction) } };
-    });
+      out[i] = { device: k.device, metric: opts.outputMetric, ts: k.ts, value: r.score, tags: { ...k.tags, model: this.label, prediction: String(r.prediction) } };
+    }
+    return out;
   }
 
-  dispose(): void { this.pending.clear(); }
+  dispose(): void { this.rows.clear(); }
 }

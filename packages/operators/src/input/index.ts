@@ -1,6 +1,6 @@
 /**
  * input: where points enter a pipeline. Matches by device type, device, metric, tags and quality;
- * every condition given must hold. With no conditions the whole batch passes without a copy.
+ * every condition given must hold. A batch that matches whole (or with no conditions) passes without a copy.
  */
 import type { Point } from '@outpost/contract';
 import type { OperatorDefinition } from '@outpost/engine';
@@ -35,24 +35,32 @@ export const input: OperatorDefinition = {
     const quality = c.quality ? new Set(c.quality) : undefined;
     const typeOf = ctx.host.deviceTypeOf;
     const all = !device && !metric && !type && tags.length === 0 && !quality;
-    const matches = (p: Point): boolean => {
-      if (metric && !metric(p.metric)) return false;
-      if (device && !device(p.device)) return false;
-      if (quality && !quality.has(p.quality ?? 'good')) return false;
-      for (const [k, v] of tags) if (p.tags?.[k] !== v) return false;
-      if (type) {
+    // Only the conditions given are checked: this runs for every point of every batch.
+    const checks: ((p: Point) => boolean)[] = [];
+    if (metric) checks.push((p) => metric(p.metric));
+    if (device) checks.push((p) => device(p.device));
+    if (quality) checks.push((p) => quality.has(p.quality ?? 'good'));
+    if (tags.length > 0) checks.push((p) => tags.every(([k, v]) => p.tags?.[k] === v));
+    if (type) {
+      checks.push((p) => {
         const t = p.tags?.deviceType ?? typeOf?.(p.device);
-        if (t === undefined || !type(t)) return false;
-      }
-      return true;
-    };
+        return t !== undefined && type(t);
+      });
+    }
+    const matches = checks.length === 1 ? checks[0]! : (p: Point) => { for (const check of checks) if (!check(p)) return false; return true; };
     let seen = 0;
     return {
       process(_port, items, io) {
         seen += items.length;
         if (all) { io.emitAll('out', items); return; }
+        // A batch that matches whole is handed on without a copy; the copy starts at the first miss.
+        const points = items as readonly Point[];
+        let i = 0;
+        while (i < points.length && matches(points[i]!)) i++;
+        if (i === points.length) { io.emitAll('out', points); return; }
         const out = io.out('out');
-        for (const p of items as readonly Point[]) if (matches(p)) out.push(p);
+        for (let k = 0; k < i; k++) out.push(points[k]);
+        for (i++; i < points.length; i++) if (matches(points[i]!)) out.push(points[i]);
       },
       stats: () => ({ seen }),
     };
