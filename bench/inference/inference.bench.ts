@@ -4,11 +4,18 @@
  *   - `tiny`: 8 inputs, hidden 64 and 32 (11 kB): runs in tens of µs, so any fixed cost dominates;
  *   - `realistic`: 32 inputs, hidden 512 and 512 (1.1 MB): a small production-sized model whose
  *     inference is not dwarfed by a localhost round trip. The targets are judged on this one.
- * Paths: onnxruntime-node called directly (the reference), the hub's inference API over real HTTP on
- * 127.0.0.1 (keep-alive, one request at a time) with a JSON body of nested rows (`api`) and with the
- * binary float32 body (`api_bin`), the same two through fastify's inject (`api_inproc`,
- * `api_bin_inproc`: the hub's code without the socket), and a pipeline `model` node (input → model → store; one row = the
- * feature points of one device and timestamp; `node_model`: the model node's own work alone).
+ * Paths: onnxruntime-node called directly (`direct`, the reference: rows copied into a tensor, one
+ * run, scores read back), the hub's inference API over real HTTP on 127.0.0.1 (keep-alive, one
+ * request at a time) with a JSON body of nested rows (`api`) and with the binary float32 body
+ * (`api_bin`), the same two through fastify's inject (`api_inproc`, `api_bin_inproc`: the hub's
+ * code without the socket), and a pipeline `model` node (input → model → store; one row = the
+ * feature points of one device and timestamp; the runner as a gateway builds it, with a usage
+ * monitor and a drift reference; `node_model`: the model node's own work alone).
+ * Like-for-like references, printed and not judged: `direct_points` (onnxruntime fed the
+ * pipeline's points by a plain loop) and `http_floor` (the same client and binary body against a
+ * bare fastify route answering the same JSON with no work: what HTTP alone costs here).
+ * Paths are interleaved within each run, so load changes land on all of them; CPU ms per call are
+ * printed beside the latencies (the machine is shared: prefer them and the ratios).
  * Each call's input is made before its clock starts; what a caller must do with it (copy into a
  * tensor, serialise JSON, build points) is inside. Inputs have 4 decimals, like sensor readings.
  * Overheads: p50 ratios against direct, and absolute added ms (path p50 − direct p50).
@@ -19,11 +26,12 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
 import ort from 'onnxruntime-node';
 import { loadConfig } from '@outpost/config';
 import type { Point } from '@outpost/contract';
 import { compilePipelineAsync, type PipelineDocument } from '@outpost/engine';
-import { OnnxModelRunner } from '@outpost/ml';
+import { ModelMonitor, OnnxModelRunner, referenceFromSample } from '@outpost/ml';
 import { buildMlp } from '@outpost/ml/onnx/build';
 import { builtinOperators } from '@outpost/operators';
 import { tempDir } from '@outpost/testing';
@@ -47,23 +55,34 @@ const rowsOf = (batch: number, width: number, call: number) => Array.from({ leng
 
 /** A path: `prepare` makes one call's input (not timed), `call` is timed. */
 interface Path { prepare(batch: number, i: number): unknown; call(input: unknown, batch: number): Promise<unknown> }
-interface Figures { p50: number; p99: number; rps: number }
+/** p50/p99 of single calls (ms), calls per second of call time, and process CPU ms per call (client and server alike). */
+interface Figures { p50: number; p99: number; rps: number; cpu: number }
 
-/** Per run: p50/p99 of single calls (ms) and calls per second of call time; medians over runs. */
-async function measure(path: Path, batch: number): Promise<Figures> {
-  for (let i = 0; i < WARMUP; i++) await path.call(path.prepare(batch, i), batch);
-  const runs: Figures[] = [];
+/**
+ * Every path of one model and batch size, interleaved: each run measures each path in turn, so
+ * a change of the machine's load lands on all of them; medians over runs.
+ */
+async function measureAll(paths: Record<string, Path>, batch: number): Promise<Record<string, Figures>> {
+  for (const path of Object.values(paths)) for (let i = 0; i < WARMUP; i++) await path.call(path.prepare(batch, i), batch);
+  const runs: Record<string, Figures[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
   for (let r = 0; r < RUNS; r++) {
-    const lat: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const input = path.prepare(batch, i);
-      const t = performance.now();
-      await path.call(input, batch);
-      lat.push(performance.now() - t);
+    for (const [name, path] of Object.entries(paths)) {
+      const lat: number[] = [];
+      let cpu = 0;
+      for (let i = 0; i < CALLS; i++) {
+        const input = path.prepare(batch, i);
+        const c0 = process.cpuUsage();
+        const t = performance.now();
+        await path.call(input, batch);
+        lat.push(performance.now() - t);
+        const c = process.cpuUsage(c0);
+        cpu += (c.user + c.system) / 1000;
+      }
+      runs[name]!.push({ p50: percentile(lat, 50), p99: percentile(lat, 99), rps: CALLS / (lat.reduce((a, b) => a + b, 0) / 1000), cpu: cpu / CALLS });
     }
-    runs.push({ p50: percentile(lat, 50), p99: percentile(lat, 99), rps: CALLS / (lat.reduce((a, b) => a + b, 0) / 1000) });
   }
-  return { p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), rps: median(runs.map((x) => x.rps)) };
+  const med = (xs: Figures[], k: keyof Figures) => median(xs.map((x) => x[k]));
+  return Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, { p50: med(xs, 'p50'), p99: med(xs, 'p99'), rps: med(xs, 'rps'), cpu: med(xs, 'cpu') }]));
 }
 
 async function directPath(model: ModelName): Promise<Path> {
@@ -74,9 +93,44 @@ async function directPath(model: ModelName): Promise<Path> {
     call: async (rows, batch) => {
       const data = new Float32Array(batch * width);
       (rows as number[][]).forEach((row, r) => data.set(row, r * width));
-      return session.run({ x: new ort.Tensor('float32', data, [batch, width]) });
+      const out = await session.run({ x: new ort.Tensor('float32', data, [batch, width]) });
+      return Array.from(out.y!.data as Float32Array); // the scores, read back as the other paths do
     },
   };
+}
+
+/**
+ * onnxruntime-node called directly on the points a pipeline gets (one per feature, device and
+ * timestamp): a plain loop puts each value at its device's row and feature's column, then one run.
+ * The like-for-like reference for the pipeline paths, printed beside the judged `direct`.
+ */
+async function directPointsPath(model: ModelName): Promise<Path> {
+  const features = Array.from({ length: MODELS[model].features }, (_, f) => `f${f}`);
+  const column = new Map(features.map((f, i) => [f, i]));
+  const width = features.length;
+  const session = await ort.InferenceSession.create(bytesOf[model], { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  let ts = Date.UTC(2026, 0, 1);
+  return {
+    prepare: (batch, i) => pointsOf(batch, features, i, () => ++ts),
+    call: async (points, batch) => {
+      const data = new Float32Array(batch * width);
+      const rowOf = new Map<string, number>();
+      for (const p of points as Point[]) {
+        let r = rowOf.get(p.device);
+        if (r === undefined) rowOf.set(p.device, (r = rowOf.size));
+        data[r * width + column.get(p.metric)!] = p.value as number;
+      }
+      const out = await session.run({ x: new ort.Tensor('float32', data, [batch, width]) });
+      return Array.from(out.y!.data as Float32Array);
+    },
+  };
+}
+
+/** The points of `batch` rows as ingest hands them to the engine: one per feature, device and timestamp. */
+function pointsOf(batch: number, features: string[], i: number, nextTs: () => number): Point[] {
+  const points: Point[] = [];
+  rowsOf(batch, features.length, i).forEach((row, r) => { const ts = nextTs(); row.forEach((v, f) => points.push({ device: `d${r}`, metric: features[f]!, ts, value: v })); });
+  return points;
 }
 
 async function startHub() {
@@ -98,6 +152,33 @@ async function startHub() {
   return { app, url, key: secret as string, stop: async () => { await app.close(); tmp.cleanup(); } };
 }
 type Hub = Awaited<ReturnType<typeof startHub>>;
+
+/** A bare fastify server: the HTTP floor, what the same exchange costs with no hub behind it. */
+async function startFloor(): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify();
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // The API's answer for a batch: model, version, tags, predictions, scores, latency, provider.
+  app.post('/floor', async (req) => {
+    const n = (req.body as Buffer).length / 4 / Number((req.query as { width: string }).width);
+    const scores = Array.from({ length: n }, (_, i) => Math.fround(0.5 + Math.sin(i) / 3));
+    return { model: 'floor', version: 1, tags: [], deprecated: false, predictions: scores, scores, latencyMs: 0.5, provider: 'cpu' };
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, close: () => app.close() };
+}
+
+function floorPath(server: { url: string }, model: ModelName): Path {
+  const width = MODELS[model].features;
+  return {
+    prepare: (batch, i) => rowsOf(batch, width, i),
+    call: async (rows, batch) => {
+      const data = new Float32Array(batch * width);
+      (rows as number[][]).forEach((row, r) => data.set(row, r * width));
+      const r = await fetch(`${server.url}/floor?width=${width}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-api-key': 'opk_floor' }, body: data });
+      return r.json();
+    },
+  };
+}
 
 function apiPaths(hub: Hub, model: ModelName): Record<'api' | 'api_bin' | 'api_inproc' | 'api_bin_inproc', Path> {
   const width = MODELS[model].features;
@@ -143,9 +224,18 @@ function apiPaths(hub: Hub, model: ModelName): Record<'api' | 'api_bin' | 'api_i
   };
 }
 
+/**
+ * The runner as a gateway builds it: with a usage monitor, and a drift reference in the model's
+ * metadata (from a sample of the same inputs), so latency and drift are measured on every call.
+ */
+function gatewayRunner(model: ModelName, features: string[]): OnnxModelRunner {
+  const reference = referenceFromSample(Array.from({ length: 1000 }, (_, i) => rowsOf(1, features.length, i + 100_000)[0]!));
+  return new OnnxModelRunner({ resolve: () => ({ bytes: bytesOf[model], meta: { features, reference } }), monitor: new ModelMonitor() });
+}
+
 async function nodePath(model: ModelName): Promise<Path> {
   const features = Array.from({ length: MODELS[model].features }, (_, f) => `f${f}`);
-  const runner = new OnnxModelRunner({ resolve: () => ({ bytes: bytesOf[model], meta: { features } }) });
+  const runner = gatewayRunner(model, features);
   let stored = 0;
   const doc: PipelineDocument = {
     schemaVersion: 1, id: 'bench',
@@ -159,12 +249,7 @@ async function nodePath(model: ModelName): Promise<Path> {
   let ts = Date.UTC(2026, 0, 1);
   const ex = await compilePipelineAsync(doc, { operators: builtinOperators, host: { modelRunner: runner, clock: { now: () => ts + 60_000 }, sinks: { store: { write: (_t, items) => { stored += items.length; } } } } });
   return {
-    // The points as ingest hands them to the engine: one per feature, device and timestamp.
-    prepare: (batch, i) => {
-      const points: Point[] = [];
-      rowsOf(batch, features.length, i).forEach((row, r) => { ts++; row.forEach((v, f) => points.push({ device: `d${r}`, metric: features[f]!, ts, value: v })); });
-      return points;
-    },
+    prepare: (batch, i) => pointsOf(batch, features, i, () => ++ts),
     call: async (points, batch) => {
       const before = stored;
       await ex.process(points as Point[]);
@@ -176,15 +261,10 @@ async function nodePath(model: ModelName): Promise<Path> {
 /** The model node's own work without the engine around it: rows from points, one run, output points. */
 async function nodeModelPath(model: ModelName): Promise<Path> {
   const features = Array.from({ length: MODELS[model].features }, (_, f) => `f${f}`);
-  const runner = new OnnxModelRunner({ resolve: () => ({ bytes: bytesOf[model], meta: { features } }) });
-  const m = await runner.load({ modelId: model, version: '1', nodeId: 'm' });
+  const m = await gatewayRunner(model, features).load({ modelId: model, version: '1', nodeId: 'm' });
   let ts = Date.UTC(2026, 0, 1);
   return {
-    prepare: (batch, i) => {
-      const points: Point[] = [];
-      rowsOf(batch, features.length, i).forEach((row, r) => { ts++; row.forEach((v, f) => points.push({ device: `d${r}`, metric: features[f]!, ts, value: v })); });
-      return points;
-    },
+    prepare: (batch, i) => pointsOf(batch, features, i, () => ++ts),
     call: async (points, batch) => {
       const out = await m.predict(points as Point[], { outputMetric: 'score' });
       if (out.length !== batch) throw new Error(`model node scored ${out.length} rows of ${batch}`);
@@ -192,39 +272,48 @@ async function nodeModelPath(model: ModelName): Promise<Path> {
   };
 }
 
-const PATHS = ['direct', 'api', 'api_bin', 'api_inproc', 'api_bin_inproc', 'node', 'node_model'] as const;
+const PATHS = ['direct', 'direct_points', 'http_floor', 'api', 'api_bin', 'api_inproc', 'api_bin_inproc', 'node', 'node_model'] as const;
 const figures: Record<string, { value: number; unit: string; target?: number; meets?: boolean }> = {};
 const results: Record<string, Figures> = {};
 const hub = await startHub();
-let floor: Figures;
+const floorServer = await startFloor();
 try {
-  floor = await measure({ prepare: () => undefined, call: async () => (await fetch(`${hub.url}/health`)).json() }, 1);
   for (const model of Object.keys(MODELS) as ModelName[]) {
-    const paths: Record<string, Path> = { direct: await directPath(model), ...apiPaths(hub, model), node: await nodePath(model), node_model: await nodeModelPath(model) };
-    for (const batch of BATCHES) for (const p of PATHS) results[`${model}_${p}_b${batch}`] = await measure(paths[p]!, batch);
+    const paths: Record<string, Path> = {
+      direct: await directPath(model), direct_points: await directPointsPath(model), http_floor: floorPath(floorServer, model),
+      ...apiPaths(hub, model), node: await nodePath(model), node_model: await nodeModelPath(model),
+    };
+    for (const batch of BATCHES) for (const [p, r] of Object.entries(await measureAll(paths, batch))) results[`${model}_${p}_b${batch}`] = r;
   }
 } finally {
   await hub.stop();
+  await floorServer.close();
 }
 for (const [k, r] of Object.entries(results)) {
   figures[`${k}_req_per_s`] = { value: round(r.rps, 0), unit: 'req/s' };
   figures[`${k}_p50`] = { value: round(r.p50, 3), unit: 'ms' };
   figures[`${k}_p99`] = { value: round(r.p99, 3), unit: 'ms' };
+  figures[`${k}_cpu`] = { value: round(r.cpu, 3), unit: 'ms process CPU per call' };
 }
-figures.http_floor_p50 = { value: round(floor.p50, 3), unit: 'ms' };
 const table: string[] = [];
 for (const model of Object.keys(MODELS) as ModelName[]) {
   for (const batch of BATCHES) {
-    const direct = results[`${model}_direct_b${batch}`]!.p50;
+    const at = (p: string) => results[`${model}_${p}_b${batch}`]!;
+    const direct = at('direct').p50;
     for (const p of PATHS.filter((x) => x !== 'direct')) {
-      const r = results[`${model}_${p}_b${batch}`]!;
+      const r = at(p);
       const ratio = round(r.p50 / direct, 2);
-      const target = TARGETS[p === 'api_bin' ? 'api' : p]; // in-process paths are diagnostics, not judged
+      const target = TARGETS[p === 'api_bin' ? 'api' : p]; // in-process paths and references are diagnostics, not judged
       const judged = model === 'realistic' && batch === 64 && target !== undefined;
       figures[`${model}_${p}_overhead_b${batch}`] = judged ? { value: ratio, unit: '× direct p50', target: target!, meets: ratio <= target! } : { value: ratio, unit: '× direct p50' };
       figures[`${model}_${p}_added_ms_b${batch}`] = { value: round(r.p50 - direct, 3), unit: 'ms per call (p50 − direct p50)' };
     }
-    table.push(`${model.padEnd(9)} b${String(batch).padEnd(3)} direct ${direct.toFixed(3)} ms | ${PATHS.filter((x) => x !== 'direct').map((p) => `${p} ${results[`${model}_${p}_b${batch}`]!.p50.toFixed(3)} (${(results[`${model}_${p}_b${batch}`]!.p50 / direct).toFixed(2)}×)`).join(' | ')}`);
+    // Like-for-like references: the pipeline against onnxruntime fed the same points; the binary
+    // API against the same HTTP exchange with no hub behind it (what is left is the hub's own work).
+    figures[`${model}_node_over_direct_points_b${batch}`] = { value: round(at('node').p50 / at('direct_points').p50, 2), unit: '× direct_points p50' };
+    figures[`${model}_api_bin_hub_ms_b${batch}`] = { value: round(at('api_bin').p50 - at('http_floor').p50 - direct, 3), unit: 'ms per call (api_bin − http_floor − direct, p50)' };
+    figures[`${model}_api_bin_floor_ratio_b${batch}`] = { value: round((at('http_floor').p50 + direct) / direct, 2), unit: '× direct p50: the best an HTTP API can do here ((http_floor + direct) / direct)' };
+    table.push(`${model.padEnd(9)} b${String(batch).padEnd(3)} direct ${direct.toFixed(3)} ms (cpu ${at('direct').cpu.toFixed(3)}) | ${PATHS.filter((x) => x !== 'direct').map((p) => `${p} ${at(p).p50.toFixed(3)} (${(at(p).p50 / direct).toFixed(2)}×, cpu ${at(p).cpu.toFixed(3)})`).join(' | ')}`);
   }
 }
 console.error(table.join('\n'));
@@ -236,8 +325,10 @@ console.log(JSON.stringify({
     runtime: `onnxruntime-node ${(ort as unknown as { env: { versions?: { common?: string } } }).env.versions?.common ?? ''}, CPU execution provider, 1 intra-op thread`,
     judged_on: 'realistic model at batch 64 (api and api_bin against ≤ 1.3×, node against ≤ 1.1×); the tiny model\'s ratios are printed, not judged',
     runs: RUNS, calls_per_run: CALLS, warmup: WARMUP,
-    api: 'HTTP/1.1 keep-alive on 127.0.0.1 (client and hub in one process), one request at a time, API key auth; api: JSON nested rows; api_bin: application/octet-stream float32 with ?shape=; api_inproc / api_bin_inproc: the JSON / binary call through fastify inject (no socket); http_floor_p50: GET /health on the same client',
-    node: 'one point per feature, device and timestamp; input → model → store sink (judged); node_model: the model node alone (OnnxNodeModel.predict), a diagnostic',
+    api: 'HTTP/1.1 keep-alive on 127.0.0.1 (client and hub in one process), one request at a time, API key auth; api: JSON nested rows; api_bin: application/octet-stream float32 with ?shape=; api_inproc / api_bin_inproc: the JSON / binary call through fastify inject (no socket); http_floor: the same client POSTing the same binary body to a bare fastify route on its own server that answers a JSON of the same shape without any work (the HTTP floor)',
+    node: 'one point per feature, device and timestamp; input → model → store sink (judged), the runner as on a gateway (usage monitor, drift reference); node_model: the model node alone (OnnxNodeModel.predict), a diagnostic; direct_points: onnxruntime-node fed the same points by a plain loop (the like-for-like reference for the pipeline, not judged)',
+    direct: 'onnxruntime-node session (same options as the hub), input rows copied into a Float32Array, outputs read back into an array',
+    cpu_figures: 'process CPU per call (client and server share the process on HTTP paths), medians over runs; paths interleaved in every run',
     gpu: 'not measured here: onnxruntime-node needs its CUDA binaries, which .npmrc skips',
     cpu: os.cpus()[0]?.model, cores: os.cpus().length, load_avg_1m: +os.loadavg()[0]!.toFixed(2), node_version: process.version, quick,
   },
