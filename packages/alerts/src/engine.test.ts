@@ -115,3 +115,62 @@ test('eachPoint rule: one stored alert and one MQTT action per point past the le
     close();
   }
 });
+
+test('recordDelayMs: actions run at once, the records of many evaluated batches follow in one write with the ids the actions saw', async () => {
+  const { db, close } = openDb();
+  const sent: string[] = [];
+  const handed: AlertChange[][] = [];
+  const rows = () => db.prepare('SELECT id, state FROM alerts ORDER BY id').all() as { id: number; state: string }[];
+  // An alert row deleted by hand: AUTOINCREMENT never gives its id out again, nor does the engine.
+  db.prepare("INSERT INTO alerts (rule, alert_key, device, severity, state, message, points, raised_at) VALUES ('old', 'k', 'd', 'info', 'cleared', 'm', '[]', 1)").run();
+  db.prepare('DELETE FROM alerts').run();
+  const engine = new AlertEngine({
+    db, recordDelayMs: 60_000, now: () => 1000, onChanges: (c) => handed.push([...c]),
+    mqttPublish: async (topic, payload) => { sent.push(`${topic} ${payload}`); },
+    rules: [{ ...rule, actions: [{ type: 'mqtt', topic: 'relay/{device}', payload: '{id}', on: ['raised', 'cleared'] }] }],
+  });
+  try {
+    const [raised] = engine.process([pt('p1', 'temp', 95, 900)]);
+    const [cleared] = engine.process([pt('p1', 'temp', 70, 901)]);
+    assert.equal(raised!.alert.id, 2, 'the id after the deleted row');
+    assert.equal(cleared!.alert.id, 2);
+    await waitIdle(engine);
+    assert.deepEqual(sent, ['relay/p1 2', 'relay/p1 2'], 'the actions did not wait for the records');
+    assert.deepEqual(rows(), [], 'nothing written yet');
+    assert.equal(handed.length, 0, 'nor handed to the uplink');
+    engine.process([pt('p2', 'temp', 99, 902)]);
+    // A read writes what is pending first, so the history never lags; the hand-over is one batch.
+    assert.deepEqual(engine.query({}).map((a) => [a.id, a.state]), [[3, 'raised'], [2, 'cleared']]);
+    assert.deepEqual(rows(), [{ id: 2, state: 'cleared' }, { id: 3, state: 'raised' }]);
+    assert.deepEqual(handed.map((b) => b.map((c) => `${c.change}:${c.alert.id}`)), [['raised:2', 'cleared:2', 'raised:3']]);
+    // Acknowledging an alert whose record is still pending writes both, in order, at once.
+    engine.process([pt('p3', 'temp', 99, 903)]);
+    engine.acknowledge(4, 'op');
+    assert.deepEqual(rows().at(-1), { id: 4, state: 'acknowledged' });
+    assert.deepEqual(handed.at(-1)!.map((c) => `${c.change}:${c.alert.id}`), ['raised:4', 'acknowledged:4']);
+  } finally {
+    engine.stop();
+    close();
+  }
+});
+
+test('recordDelayMs: the timer writes pending records, and stop() writes what is left', async () => {
+  const { db, close } = openDb();
+  const count = () => db.prepare('SELECT COUNT(*) FROM alerts').pluck().get() as number;
+  const e1 = new AlertEngine({ db, recordDelayMs: 20, rules: [rule] });
+  const { waitFor } = await import('@outpost/testing');
+  try {
+    e1.process([pt('p1', 'temp', 95, 1)]);
+    assert.equal(count(), 0);
+    await waitFor(() => count() === 1, { what: 'the record timer' });
+    e1.process([pt('p2', 'temp', 95, 2)]);
+    e1.stop();
+    assert.equal(count(), 2);
+    // and a restart sees both open
+    const e2 = new AlertEngine({ db, rules: [rule] });
+    assert.equal(e2.process([pt('p1', 'temp', 96, 3), pt('p2', 'temp', 96, 3)]).length, 0);
+    e2.stop();
+  } finally {
+    close();
+  }
+});

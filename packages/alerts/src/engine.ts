@@ -34,6 +34,13 @@ export interface AlertEngineOptions {
   maxPendingPerAction?: number;
   /** How `db` commits the lifecycle's batches (default: a plain transaction). */
   transaction?: RunInTransaction;
+  /**
+   * With `db`: lifecycle records of evaluated points are written, and handed to `onChanges`, at
+   * most this many ms after evaluation, many messages' changes in one transaction; actions still
+   * run at once. Unset or 0: written per `process` call. Acknowledge, clear, tick and external
+   * raises are always written at once.
+   */
+  recordDelayMs?: number;
 }
 
 interface RuleRuntime { rule: CompiledRule; gate: ActionGate; actions: { spec: ActionSpec; queue: ActionQueue }[] }
@@ -62,12 +69,17 @@ export class AlertEngine {
   /** Cloud-only rules left to the hub (on a gateway engine: the same list as `elsewhere`). */
   get cloudRules(): string[] { return this.place === 'edge' ? this.elsewhere : []; }
   private readonly place: 'edge' | 'cloud';
+  private readonly recordDelayMs: number;
+  /** Changes of evaluated points whose records wait for the record timer (recordDelayMs). */
+  private unrecorded: AlertChange[] = [];
+  private recordTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: AlertEngineOptions) {
     this.now = opts.now ?? Date.now;
     this.logger = opts.logger ?? silentLogger;
     if (!opts.db && (!opts.lifecycle || !opts.deliveries)) throw new Error('AlertEngine needs a db, or a lifecycle and a delivery sink');
-    this.store = opts.lifecycle ?? new AlertStore(opts.db!, opts.transaction);
+    this.recordDelayMs = !opts.lifecycle && opts.db ? opts.recordDelayMs ?? 0 : 0;
+    this.store = opts.lifecycle ?? new AlertStore(opts.db!, opts.transaction, this.recordDelayMs > 0);
     this.deliveries = opts.deliveries ?? new DeliveryLog(opts.db!);
     this.place = opts.place ?? 'edge';
     this.ruleSet = this.compile([{ path: opts.rulesPath ?? 'gateway.alerts.rules', rules: opts.rules }]);
@@ -142,7 +154,24 @@ export class AlertEngine {
       if (general) this.evaluate(general, p, now, found, true);
       if (exact) this.evaluate(exact, p, now, found, false);
     }
-    return this.apply(found, now);
+    return this.apply(found, now, this.recordDelayMs > 0);
+  }
+
+  /**
+   * Write the lifecycle records still waiting for the record timer in one transaction and hand
+   * their changes to `onChanges` (called by the timer, before reads, and at stop).
+   */
+  flushRecords(): void {
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = undefined;
+    const changes = this.unrecorded;
+    this.unrecorded = [];
+    try {
+      this.store.flush?.();
+    } catch (e) {
+      this.logger.error({ err: e, changes: changes.length }, 'writing alert records failed; their actions already ran');
+    }
+    this.handOver(changes);
   }
 
   private evaluate(rts: readonly RuleRuntime[], p: Point, now: number, found: [RuleRuntime, Transition][], checkDevice: boolean): void {
@@ -181,22 +210,26 @@ export class AlertEngine {
       }
     });
     this.dispatch(changes);
+    this.flushRecords();
     return changes;
   }
 
   acknowledge(id: number, by: string): AlertChange {
     const c = this.store.acknowledge(id, by, this.now());
     this.dispatch([c]);
+    this.flushRecords();
     return c;
   }
 
   clear(id: number, message: string): AlertChange {
     const c = this.store.clear(id, message, this.now());
     this.dispatch([c]);
+    this.flushRecords();
     return c;
   }
 
   query(q?: AlertQuery): AlertRecord[] {
+    this.flushRecords();
     return this.store.query(q);
   }
 
@@ -209,6 +242,7 @@ export class AlertEngine {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     for (const rt of this.ruleSet.runtimes) for (const a of rt.actions) a.queue.close();
+    this.flushRecords();
     this.deliveries.flush?.();
   }
 
@@ -229,7 +263,7 @@ export class AlertEngine {
     return { rules: this.ruleSet.runtimes.length, cloudRules: this.elsewhere.length, ...this.counters, open: this.store.query({ state: 'open', limit: 10_000 }).length, suppressed: { rate, duplicate }, actions };
   }
 
-  private apply(found: [RuleRuntime, Transition][], now: number): AlertChange[] {
+  private apply(found: [RuleRuntime, Transition][], now: number, deferRecords = false): AlertChange[] {
     if (found.length === 0) return [];
     this.counters.transitions += found.length;
     const changes: AlertChange[] = [];
@@ -242,11 +276,13 @@ export class AlertEngine {
         if (c) { changes.push(c); owners.set(c, rt); }
       }
     });
-    this.dispatch(changes, owners);
+    this.dispatch(changes, owners, deferRecords);
+    if (!deferRecords) this.flushRecords();
     return changes;
   }
 
-  private dispatch(changes: readonly AlertChange[], owners?: Map<AlertChange, RuleRuntime>): void {
+  /** Run the changes' actions now; their records and `onChanges` follow at the next flushRecords. */
+  private dispatch(changes: readonly AlertChange[], owners?: Map<AlertChange, RuleRuntime>, deferRecords = false): void {
     if (changes.length === 0) return;
     this.counters.changes += changes.length;
     for (const c of changes) {
@@ -255,6 +291,15 @@ export class AlertEngine {
       if (!rt.gate.admit(c.alert.key, c.change, c.at)) continue;
       for (const a of rt.actions) if (a.spec.on.includes(c.change)) a.queue.submit(c);
     }
+    for (const c of changes) this.unrecorded.push(c);
+    if (deferRecords && !this.recordTimer) {
+      this.recordTimer = setTimeout(() => this.flushRecords(), this.recordDelayMs);
+      this.recordTimer.unref();
+    }
+  }
+
+  private handOver(changes: readonly AlertChange[]): void {
+    if (changes.length === 0) return;
     try {
       this.opts.onChanges?.(changes);
     } catch (e) {

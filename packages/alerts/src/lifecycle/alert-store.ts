@@ -36,40 +36,80 @@ const toRecord = (r: Row): AlertRecord => ({
   ackedAt: r.acked_at, ackedBy: r.acked_by, clearedAt: r.cleared_at, clearMessage: r.clear_message,
 });
 
-/**
- * Alerts in the gateway SQLite (migration 5): at most one open (raised or acknowledged) alert per
- * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
- * Open alerts are cached in memory, so evaluation never reads the database.
- */
 /** Runs `fn` in one SQLite transaction and returns its result. */
 export type RunInTransaction = <T>(fn: () => T) => T;
 
+type Write =
+  | { op: 'raise'; id: number; a: RaiseInput; at: number }
+  | { op: 'ack'; id: number; by: string; at: number }
+  | { op: 'clear'; id: number; message: string; at: number };
+
+/**
+ * Alerts in the gateway SQLite (migration 5): at most one open (raised or acknowledged) alert per
+ * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
+ * Open alerts are cached in memory, so evaluation never reads the database; ids are given out
+ * here (the table's AUTOINCREMENT sequence is read once at start), so a change is complete before
+ * its row is written. Writes are queued: `transaction` writes its batch at the end, unless the
+ * store is `deferred` — then they wait for `flush()` (the engine's record timer), so one
+ * transaction carries many evaluated messages. Reads flush first, so history never lags.
+ */
 export class AlertStore extends OpenAlerts {
   private readonly ins: Database.Statement;
   private readonly ack: Database.Statement;
   private readonly clr: Database.Statement;
   private readonly one: Database.Statement;
+  private nextId: number;
+  private writes: Write[] = [];
+  private batching = false;
 
   /**
    * `runInTransaction`: how a batch of changes is committed; the gateway passes its store's
    * transactionSyncLater, so the disk sync of alert records does not hold up the actions.
    */
-  constructor(private readonly db: Database.Database, private readonly runInTransaction: RunInTransaction = (fn) => db.transaction(fn)()) {
+  constructor(private readonly db: Database.Database, private readonly runInTransaction: RunInTransaction = (fn) => db.transaction(fn)(), private readonly deferred = false) {
     super();
-    this.ins = db.prepare('INSERT INTO alerts (rule, alert_key, device, severity, state, message, value, points, raised_at) VALUES (?, ?, ?, ?, \'raised\', ?, ?, ?, ?)');
+    this.ins = db.prepare('INSERT INTO alerts (id, rule, alert_key, device, severity, state, message, value, points, raised_at) VALUES (?, ?, ?, ?, ?, \'raised\', ?, ?, ?, ?)');
     this.ack = db.prepare('UPDATE alerts SET state = \'acknowledged\', acked_at = ?, acked_by = ? WHERE id = ?');
     this.clr = db.prepare('UPDATE alerts SET state = \'cleared\', cleared_at = ?, clear_message = ? WHERE id = ?');
     this.one = db.prepare('SELECT * FROM alerts WHERE id = ?');
     for (const r of db.prepare('SELECT * FROM alerts WHERE state != \'cleared\'').all() as Row[]) this.keepOpen(toRecord(r));
+    // AUTOINCREMENT never reuses an id, not even of deleted rows: continue after the larger of both.
+    const seq = db.prepare('SELECT seq FROM sqlite_sequence WHERE name = \'alerts\'').pluck().get() as number | undefined;
+    const max = db.prepare('SELECT MAX(id) FROM alerts').pluck().get() as number | null;
+    this.nextId = Math.max(seq ?? 0, max ?? 0) + 1;
   }
 
   protected insert(a: RaiseInput, at: number): number {
-    return Number(this.ins.run(a.rule, a.key, a.device, a.severity, a.message, a.value ?? null, JSON.stringify(a.points), at).lastInsertRowid);
+    const id = this.nextId++;
+    this.queue({ op: 'raise', id, a, at });
+    return id;
   }
 
-  protected saveAck(id: number, by: string, at: number): void { this.ack.run(at, by, id); }
+  protected saveAck(id: number, by: string, at: number): void { this.queue({ op: 'ack', id, by, at }); }
 
-  protected saveClear(id: number, message: string, at: number): void { this.clr.run(at, message, id); }
+  protected saveClear(id: number, message: string, at: number): void { this.queue({ op: 'clear', id, message, at }); }
+
+  /** Changes not yet written (deferred store). */
+  get pendingWrites(): number { return this.writes.length; }
+
+  /** Write every queued change in one transaction. */
+  flush(): void {
+    if (this.writes.length === 0) return;
+    const writes = this.writes;
+    this.writes = [];
+    this.runInTransaction(() => {
+      for (const w of writes) {
+        if (w.op === 'raise') this.ins.run(w.id, w.a.rule, w.a.key, w.a.device, w.a.severity, w.a.message, w.a.value ?? null, JSON.stringify(w.a.points), w.at);
+        else if (w.op === 'ack') this.ack.run(w.at, w.by, w.id);
+        else this.clr.run(w.at, w.message, w.id);
+      }
+    });
+  }
+
+  private queue(w: Write): void {
+    this.writes.push(w);
+    if (!this.batching && !this.deferred) this.flush();
+  }
 
   protected notOpen(id: number, verb: string): OutpostError {
     const stored = this.get(id);
@@ -78,11 +118,13 @@ export class AlertStore extends OpenAlerts {
   }
 
   get(id: number): AlertRecord | undefined {
+    this.flush();
     const r = this.one.get(id) as Row | undefined;
     return r ? toRecord(r) : undefined;
   }
 
   query(q: AlertQuery = {}): AlertRecord[] {
+    this.flush();
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.state === 'open') where.push('state != \'cleared\'');
@@ -96,8 +138,15 @@ export class AlertStore extends OpenAlerts {
     return (this.db.prepare(sql).all(...args) as Row[]).map(toRecord);
   }
 
-  /** Run several changes in one transaction (one commit per evaluated batch). */
+  /** Run several changes as one batch: written in one transaction at the end (or at the next flush, when deferred). */
   transaction<T>(fn: () => T): T {
-    return this.runInTransaction(fn);
+    if (this.batching) return fn();
+    this.batching = true;
+    try {
+      return fn();
+    } finally {
+      this.batching = false;
+      if (!this.deferred) this.flush();
+    }
   }
 }

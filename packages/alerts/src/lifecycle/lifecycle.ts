@@ -20,4 +20,6 @@ export interface AlertLifecycle {
   get(id: number): AlertRecord | undefined;
   query(q?: AlertQuery): AlertRecord[];
   transaction<T>(fn: () => T): T;
+  /** Write changes a deferred store still holds (AlertStore with deferred writes). */
+  flush?(): void;
 }
