@@ -162,7 +162,10 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
       await modbus.start();
       sources.push(modbus);
     }
-    await alerts?.connect(addresses.mqtt);
+    // Alert actions on the embedded broker publish in-process (no client connection whose
+    // messages the broker would pass through ingest and dead-letter as unknown_topic).
+    const embedded = sources.find((s): s is MqttBrokerSource => s.kind === 'mqtt-broker' && s.name === 'mqtt-broker');
+    await alerts?.connect(addresses.mqtt, embedded && ((topic, payload, o) => embedded.publish(topic, payload, o)));
     addresses.http = await listenWithFallback(http, config.http.host, config.http.port, opts.fallbackToFreePorts);
   } catch (e) {
     await stopAll();

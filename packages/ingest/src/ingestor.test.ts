@@ -104,6 +104,23 @@ test('committed listeners see exactly the stored points, without duplicates', as
   assert.equal(seen.length, 1);
 });
 
+test('accepted listeners see each input\'s valid points at once, before the commit (duplicates included, rejects not)', async (t) => {
+  const { ingestor, path } = setup(t);
+  const reader = new Database(path, { readonly: true });
+  t.after(() => reader.close());
+  const seen: string[] = [];
+  const stored: number[] = [];
+  ingestor.onAccepted((points) => {
+    stored.push(reader.prepare('SELECT COUNT(*) FROM points').pluck().get() as number);
+    seen.push(points.map((p) => `${p.device}:${p.value}`).join(','));
+  });
+  await ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1, ts: now }]));
+  const second = ingestor.ingest(input([{ device: 'd', metric: 'm', value: 1, ts: now }, { device: 'd', metric: 'm', value: 'NaN', ts: now + 1 }, { device: 'd', metric: 'm', value: 3, ts: now + 2 }]));
+  assert.deepEqual(seen, ['d:1', 'd:1,d:3'], 'synchronously, within ingest()');
+  assert.deepEqual(stored, [0, 1], 'before their own commit');
+  assert.equal((await second).rejected.length, 2, 'the duplicate and the bad value are still rejected at commit');
+});
+
 test('after close, input is refused with ERR_STORE_CLOSED rather than silently dropped', async (t) => {
   const { ingestor } = setup(t);
   await ingestor.close();

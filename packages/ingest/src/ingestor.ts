@@ -64,6 +64,7 @@ export class GatewayIngestor implements Ingestor {
   private readonly maxPoints: number;
   private readonly maxDelayMs: number;
   private readonly listeners = new Set<CommittedListener>();
+  private readonly acceptedListeners = new Set<CommittedListener>();
   private points: Point[] = [];
   private deadLetters: DeadLetterInput[] = [];
   private waiters: Waiter[] = [];
@@ -92,6 +93,16 @@ export class GatewayIngestor implements Ingestor {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Called synchronously with each input's accepted points as soon as they are validated, before
+   * their group commit (alert rules: an alert need not wait for the commit nor its disk sync).
+   * Points that turn out to be duplicates of stored ones are included; a commit may still fail.
+   */
+  onAccepted(listener: CommittedListener): () => void {
+    this.acceptedListeners.add(listener);
+    return () => this.acceptedListeners.delete(listener);
+  }
+
   ingest(input: IngestInput): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => this.submit(input, (err, outcome) => (err ? reject(err) : resolve(outcome!))));
   }
@@ -113,6 +124,7 @@ export class GatewayIngestor implements Ingestor {
         indexes.push(i);
       }
     }
+    if (this.acceptedListeners.size > 0 && indexes.length > 0) this.emitAccepted(this.points.slice(first));
     if (rejects) this.deadLetters.push(deadLetterFor(input, rejects, candidates.length));
     this.enqueue({ first, indexes, rejects: rejects ?? [], at, done });
   }
@@ -208,6 +220,12 @@ export class GatewayIngestor implements Ingestor {
         synced();
       },
     );
+  }
+
+  private emitAccepted(points: readonly Point[]): void {
+    for (const l of this.acceptedListeners) {
+      try { l(points); } catch (e) { this.logger.error({ err: e }, 'an accepted-points listener failed'); }
+    }
   }
 
   stats(): IngestStats {

@@ -56,6 +56,9 @@ test('client mode through Mosquitto: a payload attribute (seq) reaches the MQTT 
   ]);
   const db = new Database(cfg.gateway.store.path!, { readonly: true });
   try {
+    // Rules run before the group commit, and alert records follow their actions within 25 ms.
+    const count = (table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+    await waitFor(() => count('dead_letters') === 1 && count('alerts') === 2, { what: 'the commit and the alert records' });
     const rows = db.prepare('SELECT ts, value, tags FROM points ORDER BY ts').all() as { ts: number; value: number; tags: string | null }[];
     assert.deepEqual(rows, [{ ts, value: 88, tags: null }, { ts: ts + 1, value: 50, tags: null }, { ts: ts + 2, value: 90, tags: null }], 'seq is not stored, the + level adds no tag');
     const dead = db.prepare('SELECT reason, message FROM dead_letters').all() as { reason: string; message: string }[];

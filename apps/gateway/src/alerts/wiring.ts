@@ -13,20 +13,32 @@ export interface GatewayAlerts {
   deliveries: DeliveryLog;
   /** Rule sets delivered by the hub, run beside gateway.alerts.rules (rule-sets.ts). */
   ruleSets: GatewayRuleSets;
-  /** Connect the MQTT client of `mqtt` actions once the gateway's broker listens. */
-  connect(brokerUrl: string | undefined): Promise<void>;
+  /**
+   * Once the gateway's broker listens: `local` publishes straight into the embedded broker (no
+   * client, no socket; used unless gateway.alerts.mqttUrl is set), else `mqtt` actions connect an
+   * MQTT client to `brokerUrl`.
+   */
+  connect(brokerUrl: string | undefined, local?: MqttPublish): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Alert rules on the gateway: evaluated synchronously on every committed batch (so an alert is
- * raised within the commit's own tick), lifecycle changes enqueued to the uplink as one critical
- * `alerts` item per batch. Undefined when `gateway.alerts.enabled` is false.
+ * Longest an evaluated alert's record waits to be written (with the others of that time, in one
+ * transaction) and handed to the uplink. Its actions do not wait for it.
  */
-export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewayStore; ingestor: Pick<GatewayIngestor, 'onCommitted'>; uplink?: Uplink; logger: Logger; now: () => number }): GatewayAlerts | undefined {
+const RECORD_DELAY_MS = 25;
+
+/**
+ * Alert rules on the gateway: evaluated synchronously on each input's points as soon as the ingest
+ * core has validated them (before their group commit and its disk sync, so an action leaves
+ * within the message's own tick); lifecycle records written at most RECORD_DELAY_MS later and
+ * enqueued to the uplink as one critical `alerts` item per write. Undefined when
+ * `gateway.alerts.enabled` is false.
+ */
+export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewayStore; ingestor: Pick<GatewayIngestor, 'onAccepted'>; uplink?: Uplink; logger: Logger; now: () => number }): GatewayAlerts | undefined {
   const a = o.config.alerts;
   if (!a.enabled) return undefined;
-  let publisher: Awaited<ReturnType<typeof connectMqttPublisher>> | undefined;
+  let publisher: Pick<Awaited<ReturnType<typeof connectMqttPublisher>>, 'publish'> & { close?: () => Promise<void> } | undefined;
   let ready: Promise<void> | undefined;
   const publish: MqttPublish = async (topic, payload, opts) => {
     if (ready) await ready;
@@ -39,16 +51,16 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
   const transaction = <T>(fn: () => T): T => o.store.transactionSyncLater(fn);
   const deliveries = new DeliveryLog(o.store.db, undefined, transaction);
   const engine = new AlertEngine({
-    db: o.store.db, deliveries, transaction, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
+    db: o.store.db, deliveries, transaction, recordDelayMs: RECORD_DELAY_MS, rules: a.rules, now: o.now, logger: o.logger, mqttPublish: publish,
     allowedCommands: a.allowedCommands,
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs, maxAttempts: a.maxAttempts },
     onChanges: uplink ? (changes) => { uplink.enqueue('critical', 'alerts', { gateway: o.config.id, changes: changes.map(changePayload) }); } : undefined,
   });
-  const off = o.ingestor.onCommitted((points) => {
+  const off = o.ingestor.onAccepted((points) => {
     try {
       engine.process(points);
     } catch (e) {
-      o.logger.error({ err: e }, 'alert evaluation failed on a committed batch');
+      o.logger.error({ err: e }, 'alert evaluation failed on accepted points');
     }
   });
   engine.start(a.tickMs);
@@ -71,14 +83,15 @@ export function startGatewayAlerts(o: { config: GatewayConfig; store: GatewaySto
     engine,
     deliveries,
     ruleSets,
-    async connect(url) {
+    async connect(url, local) {
       brokerUrl = url;
-      await ensurePublisher();
+      if (local && !a.mqttUrl) publisher = { publish: local };
+      else await ensurePublisher();
     },
     async stop() {
       off();
       engine.stop();
-      await publisher?.close().catch(() => undefined);
+      await publisher?.close?.().catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { fdatasync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { generate, parser as mqttParser } from 'mqtt-packet';
@@ -100,6 +101,49 @@ test('store full: no PUBACK, the publisher is dropped and redelivers; nothing is
   assert.equal(broker.status().state, 'running');
   await broker.stop();
   assert.deepEqual(states, ['connecting', 'running', 'degraded', 'running', 'stopped']);
+});
+
+test('QoS 0 is not held for its commit: while a disk sync is stalled, the connection is still read', async (t) => {
+  const held: (() => void)[] = [];
+  let hold = true;
+  const { broker, store } = await startBroker(t, {}, { synchronous: 'full', fdatasync: (fd, cb) => { if (hold) held.push(() => fdatasync(fd, cb)); else fdatasync(fd, cb); } });
+  const release = () => { hold = false; for (const h of held.splice(0)) h(); };
+  const raw = new Socket();
+  t.after(() => raw.destroy());
+  await new Promise<void>((r) => raw.connect(broker.address().port, '127.0.0.1', r));
+  const connack = new Promise<Buffer>((r) => raw.once('data', r));
+  raw.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'q0-publisher', clean: true, keepalive: 30 }));
+  assert.equal((await connack)[0], 0x20, 'CONNACK');
+  const ts = Date.now() - 1000;
+  const pub = (device: string, value: number) => generate({ cmd: 'publish', topic: `outpost/v1/${device}/telemetry`, payload: Buffer.from(JSON.stringify({ metric: 'm', ts, value })), qos: 0, dup: false, retain: false });
+  // Two messages in one socket read: aedes reads the connection again only once both handlers
+  // have called back, so holding QoS 0 until the commit's disk sync would stall the third.
+  raw.write(Buffer.concat([pub('q0-a', 1), pub('q0-b', 2)]));
+  await waitFor(() => held.length === 1, { what: 'the first commit waiting for its disk sync' });
+  raw.write(pub('q0-c', 3));
+  try {
+    await waitFor(() => broker.stats().messages === 3, { what: 'the third message read during the stalled sync' });
+  } finally {
+    release(); // else the store's shutdown waits for the held sync
+  }
+  await waitFor(() => store.queryPoints({ device: 'q0-c' }).length === 1 && broker.stats().pointsAccepted === 3, { what: 'all committed' });
+  assert.deepEqual(['q0-a', 'q0-b'].map((d) => store.queryPoints({ device: d }).length), [1, 1]);
+});
+
+test('publish(): in-process delivery to subscribers, neither ingested nor dead-lettered', async (t) => {
+  const { broker, url, store } = await startBroker(t);
+  const sub = await client(t, url);
+  const got: string[] = [];
+  sub.on('message', (topic, m) => got.push(`${topic} ${m.toString()}`));
+  await sub.subscribeAsync(['relay/#', 'outpost/#'], { qos: 1 });
+  await broker.publish('relay/pump-1', '{"on":true}', { qos: 1 });
+  // Even on a telemetry topic: what the gateway publishes itself is not ingested back.
+  await broker.publish('outpost/v1/loop/telemetry', '{"metric":"a","value":1}', { qos: 0 });
+  await waitFor(() => got.length === 2, { what: 'both messages at the subscriber' });
+  assert.deepEqual(got.sort(), ['outpost/v1/loop/telemetry {"metric":"a","value":1}', 'relay/pump-1 {"on":true}']);
+  assert.equal(broker.stats().messages, 0);
+  assert.equal(store.deadLetters().length, 0);
+  assert.equal(store.queryPoints({ device: 'loop' }).length, 0);
 });
 
 test('a client that disconnects mid-publish changes nothing; the broker keeps serving others', async (t) => {

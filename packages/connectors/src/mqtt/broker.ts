@@ -34,6 +34,11 @@ export interface MqttBrokerSource extends Source {
   /** Bound address, after start. */
   address(): { host: string; port: number };
   stats(): MqttIngestStats & { clients: number; clientErrors: number; oversizedPackets: number };
+  /**
+   * Publish to the broker's subscribers from inside the gateway (alert actions): no socket, and
+   * not passed through ingest, so it is neither stored as telemetry nor dead-lettered.
+   */
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1 | 2; retain?: boolean }): Promise<void>;
 }
 
 /**
@@ -41,7 +46,8 @@ export interface MqttBrokerSource extends Source {
  * aedes awaits before it writes the QoS 1 PUBACK (lib/handlers/publish.js: authorizePublish, then
  * enqueuePublish writes PubAck) — so a PUBACK means the points are on disk. A store refusal is
  * passed to the hook's callback as an error: aedes then drops the connection without PUBACK and
- * the client redelivers the message when it reconnects.
+ * the client redelivers the message when it reconnects. QoS 0 messages (no PUBACK) are released
+ * as soon as ingest has taken them, so they never wait for a commit.
  *
  * aedes hands every packet of one socket read to the handlers concurrently and reads the next
  * chunk when all are done, so a publisher's pipelined messages share one group commit instead of
@@ -54,6 +60,7 @@ export function createMqttBrokerSource(options: MqttBrokerOptions): MqttBrokerSo
   const messages = new MqttMessageIngest(options.ingestor, options);
   const state = new SourceState(options.onStatus);
   const orders = new WeakMap<Client, AckOrder>();
+  const outstanding = new WeakMap<Client, number>();
   let broker: Aedes | undefined;
   let server: Server | undefined;
   let bound = { host, port };
@@ -72,7 +79,17 @@ export function createMqttBrokerSource(options: MqttBrokerOptions): MqttBrokerSo
         authorizePublish(client, packet, callback) {
           if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS topics are reserved for the broker'));
           const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+          if (packet.qos === 0) {
+            // No PUBACK to hold back: holding the callback would only stop aedes reading this
+            // connection until the commit's disk sync, delaying the next messages (and alerts on
+            // them) by a sync each. A store refusal is counted and shown in status; QoS 0 has no
+            // redelivery to ask for.
+            messages.handle(packet.topic, payload, (err) => { if (err) state.degraded(err); else state.healthy(); });
+            return callback(null);
+          }
+          const early = client !== null && process.env.OUTPOST_EARLY === '1' && releaseReadEarly(client, outstanding);
           const ready = (err: Error | null) => {
+            if (early) outstanding.set(client, (outstanding.get(client) ?? 1) - 1);
             if (err) { state.degraded(err); callback(err); } else { state.healthy(); callback(null); }
           };
           let order = client ? orders.get(client) : undefined;
@@ -120,6 +137,10 @@ export function createMqttBrokerSource(options: MqttBrokerOptions): MqttBrokerSo
       return state.status({ host: bound.host, port: bound.port, tls: Boolean(options.tls), auth: Boolean(options.auth), packetSizeGuard, ...this.stats() });
     },
     address: () => bound,
+    publish: (topic, payload, opts) => new Promise<void>((resolve, reject) => {
+      if (!broker) return reject(new Error(`${name} is not running`));
+      broker.publish({ cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos, retain: opts.retain ?? false, dup: false }, (err) => (err ? reject(err) : resolve()));
+    }),
     stats: () => ({ ...messages.stats(), clients: broker?.connectedClients ?? 0, clientErrors, oversizedPackets }),
   };
 }
@@ -143,6 +164,16 @@ function limitPacketSize(client: Client, socket: Socket, maxBytes: number, onDro
     }
     return held;
   };
+  return true;
+}
+
+const MAX_EARLY = 1000;
+function releaseReadEarly(client: Client, outstanding: WeakMap<Client, number>): boolean {
+  const c = client as unknown as { _parsingBatch?: number };
+  const n = outstanding.get(client) ?? 0;
+  if (typeof c._parsingBatch !== 'number' || n >= MAX_EARLY) return false;
+  c._parsingBatch--;
+  outstanding.set(client, n + 1);
   return true;
 }
 
