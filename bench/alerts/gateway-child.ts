@@ -1,19 +1,26 @@
 /**
  * The gateway under test, in its own process so the load generator does not share its event
  * loop: reads a gateway config (a JSON file named by argv[2]), starts it, prints its MQTT address on stdout
- * as `READY <url>`, prints CPU and RSS on `STATS`, stops on SIGTERM.
+ * as `READY <url>`, prints CPU, RSS and the event-loop delay since the previous `STATS` on `STATS`,
+ * stops on SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '@outpost/config';
 import { startGateway } from '@outpost/gateway';
 
 const overrides = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Record<string, unknown>;
 const gw = await startGateway(loadConfig({ overrides: { gateway: overrides } }).gateway);
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 process.stdout.write(`READY ${gw.addresses.mqtt}\n`);
 process.stdin.on('data', (d) => {
   if (d.toString().includes('STATS')) {
     const u = process.resourceUsage();
-    process.stdout.write(`STATS ${JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, rss: process.memoryUsage().rss, committed: gw.status().ingest })}\n`);
+    // Event-loop delay (ms): how long a message that arrives may wait for the loop (commits, GC).
+    const loopDelay = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+    loop.reset();
+    process.stdout.write(`STATS ${JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, rss: process.memoryUsage().rss, loopDelay, committed: gw.status().ingest })}\n`);
   }
 });
 process.on('SIGTERM', () => { void gw.stop().then(() => process.exit(0)); });
