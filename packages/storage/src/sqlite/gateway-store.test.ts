@@ -38,25 +38,29 @@ test('same device, metric and ts is stored once; the duplicate index is reported
 
 test('large batches (multi-row inserts) report exactly the duplicates, within the batch and against stored points', (t) => {
   const store = openTemp(t);
-  store.commit([{ device: 'old', metric: 'm', ts: base + 63, value: -1 }]);
-  // 130 points: runs of 50 go in one statement; run 1 holds an in-batch duplicate (index 7 repeats
-  // index 3), run 2 one already stored (index 63), run 3 is the row-by-row tail. New series appear in every run.
-  const pts: Point[] = Array.from({ length: 130 }, (_, i) => ({ device: `d${i % 7}`, metric: `m${Math.floor(i / 40)}`, ts: base + i, value: i }));
+  store.commit([{ device: 'old', metric: 'm', ts: base + 130, value: -1 }, { device: 'old', metric: 'm', ts: base + 153, value: -2 }]);
+  // 155 points go in runs of 64, 64, 16, 4, 4 and three single rows. Duplicates: index 7 repeats
+  // index 3 (first 64-run), 130 is already stored (16-run), 146 repeats 145 (a 4-run), 153 is
+  // already stored (single rows). New series appear in every run.
+  const pts: Point[] = Array.from({ length: 155 }, (_, i) => ({ device: `d${i % 7}`, metric: `m${Math.floor(i / 40)}`, ts: base + i, value: i }));
   pts[7] = { ...pts[3]!, value: 777 };
-  pts[63] = { device: 'old', metric: 'm', ts: base + 63, value: 63 };
+  pts[130] = { device: 'old', metric: 'm', ts: base + 130, value: 130 };
+  pts[146] = { ...pts[145]!, value: 146 };
+  pts[153] = { device: 'old', metric: 'm', ts: base + 153, value: 153 };
   const r = store.commit(pts);
-  assert.deepEqual(r.duplicates, [7, 63]);
-  assert.equal(store.countPoints(), 1 + 128);
-  assert.equal(store.queryPoints({ device: 'old', metric: 'm' })[0]!.value, -1, 'the stored point is not replaced');
+  assert.deepEqual(r.duplicates, [7, 130, 146, 153]);
+  assert.equal(store.countPoints(), 2 + 151);
+  assert.deepEqual(store.queryPoints({ device: 'old', metric: 'm' }).map((p) => p.value), [-1, -2], 'stored points are not replaced');
   assert.equal(store.queryPoints({ device: 'd3', metric: 'm0', from: base + 3, to: base + 3 })[0]!.value, 3, 'the first of two equal points wins');
   // Every series created inside an undone run still resolves (the ids were interned before the savepoint).
-  for (let i = 0; i < 130; i++) {
-    if (i === 7 || i === 63) continue;
+  for (let i = 0; i < 155; i++) {
+    if (i === 7 || i === 130 || i === 146 || i === 153) continue;
     const p = pts[i]!;
     assert.equal(store.queryPoints({ device: p.device, metric: p.metric, from: p.ts, to: p.ts }).length, 1, `point ${i}`);
   }
-  const again = store.commit(pts.slice(0, 100));
-  assert.equal(again.duplicates.length, 100, 'a whole batch committed twice is all duplicates');
+  for (const n of [100, 21, 3]) {
+    assert.equal(store.commit(pts.slice(0, n)).duplicates.length, n, `a batch of ${n} committed twice is all duplicates`);
+  }
 });
 
 test('queries filter by device, metric and inclusive time range, with order and limit', (t) => {
