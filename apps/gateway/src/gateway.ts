@@ -134,7 +134,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
     if (config.mqtt.mode === 'embedded') {
       const tls = config.mqtt.tls;
       const mk = (port: number, withTls: boolean): MqttBrokerSource => createMqttBrokerSource({
-        ingestor, name: withTls ? 'mqtt-broker-tls' : 'mqtt-broker', host: config.mqtt.host, port, topics, limits, now, readAheadLimit: config.mqtt.readAheadLimit,
+        ingestor, name: withTls ? 'mqtt-broker-tls' : 'mqtt-broker', host: config.mqtt.host, port, topics, limits, now,
         auth: config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password ?? '' } : undefined,
         tls: withTls && tls ? { keyFile: tls.keyFile, certFile: tls.certFile } : undefined,
         onStatus: onStatus(withTls ? 'mqtt-broker-tls' : 'mqtt-broker'),

@@ -23,7 +23,6 @@ export const MqttSection = Section({
   clientId: Optional(Str({ minLength: 1, description: 'Client mode: MQTT client id. Default: `outpost-<gateway.id>`.' })),
   protocolVersion: Int({ minimum: 4, maximum: 5, default: 5, description: 'Client mode: MQTT 5 (default) or 4 (3.1.1). With 5 the gateway announces `receiveMaximum`; with 3.1.1 the broker\'s own in-flight limit applies (Mosquitto: `max_inflight_messages`, default 20), and since the PUBACK waits for the commit, 20 messages per group commit caps throughput (~1-4k messages/s measured on the 2-core test machine).' }),
   receiveMaximum: Int({ minimum: 1, maximum: 65535, default: 1000, description: 'Client mode, MQTT 5: un-acknowledged QoS 1 messages the broker may send at once (they share group commits).' }),
-  readAheadLimit: Int({ minimum: 0, maximum: 65535, default: 1000, description: 'Embedded broker: QoS 1 messages per connection read and committed while earlier ones wait for their disk sync (their PUBACKs still wait for it). 0: read a connection again only once its messages are acknowledged (slower with few publishers).' }),
   topics: Type.Array(Type.String({ minLength: 1 }), {
     minItems: 1,
     default: DEFAULT_TOPICS,

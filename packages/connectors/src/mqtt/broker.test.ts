@@ -130,69 +130,6 @@ test('QoS 0 is not held for its commit: while a disk sync is stalled, the connec
   assert.deepEqual(['q0-a', 'q0-b'].map((d) => store.queryPoints({ device: d }).length), [1, 1]);
 });
 
-test('QoS 1 reads ahead while a disk sync runs, but each PUBACK still waits for it, in order', async (t) => {
-  const held: (() => void)[] = [];
-  let hold = true;
-  const { broker, store } = await startBroker(t, {}, { synchronous: 'full', fdatasync: (fd, cb) => { if (hold) held.push(() => fdatasync(fd, cb)); else fdatasync(fd, cb); } });
-  const release = () => { hold = false; for (const h of held.splice(0)) h(); };
-  const raw = new Socket();
-  t.after(() => raw.destroy());
-  await new Promise<void>((r) => raw.connect(broker.address().port, '127.0.0.1', r));
-  const packets: { cmd: string; messageId?: number }[] = [];
-  const parser = mqttParser();
-  parser.on('packet', (p) => packets.push(p));
-  raw.on('data', (d) => parser.parse(d));
-  raw.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'q1-publisher', clean: true, keepalive: 30 }));
-  await waitFor(() => packets.some((p) => p.cmd === 'connack'), { what: 'CONNACK' });
-  const ts = Date.now() - 1000;
-  const pub = (device: string, messageId: number) => generate({ cmd: 'publish', topic: `outpost/v1/${device}/telemetry`, payload: Buffer.from(JSON.stringify({ metric: 'm', ts, value: messageId })), qos: 1, messageId, dup: false, retain: false });
-  raw.write(Buffer.concat([pub('q1-a', 1), pub('q1-b', 2)]));
-  await waitFor(() => held.length === 1, { what: 'the first commit waiting for its disk sync' });
-  raw.write(pub('q1-c', 3));
-  try {
-    await waitFor(() => broker.stats().messages === 3, { what: 'the third message read during the stalled sync' });
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(packets.filter((p) => p.cmd === 'puback'), [], 'no PUBACK before the disk sync');
-  } finally {
-    release();
-  }
-  await waitFor(() => packets.filter((p) => p.cmd === 'puback').length === 3, { what: 'three PUBACKs' });
-  assert.deepEqual(packets.filter((p) => p.cmd === 'puback').map((p) => p.messageId), [1, 2, 3], 'in arrival order');
-  assert.deepEqual(['q1-a', 'q1-b', 'q1-c'].map((d) => store.queryPoints({ device: d }).length), [1, 1, 1]);
-});
-
-test('QoS 1 read-ahead stops at readAheadLimit unacknowledged messages per connection', async (t) => {
-  const held: (() => void)[] = [];
-  let hold = true;
-  const { broker } = await startBroker(t, { readAheadLimit: 2 }, { synchronous: 'full', fdatasync: (fd, cb) => { if (hold) held.push(() => fdatasync(fd, cb)); else fdatasync(fd, cb); } });
-  const release = () => { hold = false; for (const h of held.splice(0)) h(); };
-  const raw = new Socket();
-  t.after(() => raw.destroy());
-  await new Promise<void>((r) => raw.connect(broker.address().port, '127.0.0.1', r));
-  let pubacks = 0;
-  const parser = mqttParser();
-  parser.on('packet', (p) => { if (p.cmd === 'puback') pubacks++; });
-  raw.on('data', (d) => parser.parse(d));
-  const connack = new Promise<Buffer>((r) => raw.once('data', r));
-  raw.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'q1-limited', clean: true, keepalive: 30 }));
-  await connack;
-  const ts = Date.now() - 1000;
-  const pub = (messageId: number) => generate({ cmd: 'publish', topic: `outpost/v1/lim-${messageId}/telemetry`, payload: Buffer.from(JSON.stringify({ metric: 'm', ts, value: messageId })), qos: 1, messageId, dup: false, retain: false });
-  // One read of four: two are read ahead, two hold aedes' batch (which a new arrival of data
-  // lowers by one, aedes' own leniency), so the fifth is not read until acknowledgements go out.
-  raw.write(Buffer.concat([pub(1), pub(2), pub(3), pub(4)]));
-  await waitFor(() => held.length === 1, { what: 'the first commit waiting for its disk sync' });
-  raw.write(pub(5));
-  try {
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(broker.stats().messages, 4, 'the fifth waits for acknowledgements');
-    assert.equal(pubacks, 0);
-  } finally {
-    release();
-  }
-  await waitFor(() => pubacks === 5 && broker.stats().messages === 5, { what: 'the fifth read and all acknowledged once the sync finished' });
-});
-
 test('publish(): in-process delivery to subscribers, neither ingested nor dead-lettered', async (t) => {
   const { broker, url, store } = await startBroker(t);
   const sub = await client(t, url);

@@ -28,12 +28,6 @@ export interface MqttBrokerOptions extends MqttIngestOptions {
   /** When set, the broker speaks MQTT over TLS (mqtts) with this key and certificate (PEM files). */
   tls?: { keyFile: string; certFile: string };
   onStatus?: (status: ConnectorStatus) => void;
-  /**
-   * QoS 1 messages per connection read and committed ahead of their PUBACK (which always waits
-   * for the disk sync); past it the connection is read again once acknowledgements go out.
-   * Default 1000 (mqtt.js' and Mosquitto's usual in-flight windows are 1000 or less); 0 turns it off.
-   */
-  readAheadLimit?: number;
 }
 
 export interface MqttBrokerSource extends Source {
@@ -66,8 +60,6 @@ export function createMqttBrokerSource(options: MqttBrokerOptions): MqttBrokerSo
   const messages = new MqttMessageIngest(options.ingestor, options);
   const state = new SourceState(options.onStatus);
   const orders = new WeakMap<Client, AckOrder>();
-  const outstanding = new WeakMap<Client, number>();
-  const readAheadLimit = options.readAheadLimit ?? 1000;
   let broker: Aedes | undefined;
   let server: Server | undefined;
   let bound = { host, port };
@@ -94,10 +86,7 @@ export function createMqttBrokerSource(options: MqttBrokerOptions): MqttBrokerSo
             messages.handle(packet.topic, payload, (err) => { if (err) state.degraded(err); else state.healthy(); });
             return callback(null);
           }
-          // The PUBACK waits for the disk sync; reading this connection need not (see readAhead).
-          const early = client !== null && readAhead(client, outstanding, readAheadLimit);
           const ready = (err: Error | null) => {
-            if (early) outstanding.set(client, (outstanding.get(client) ?? 1) - 1);
             if (err) { state.degraded(err); callback(err); } else { state.healthy(); callback(null); }
           };
           let order = client ? orders.get(client) : undefined;
@@ -172,25 +161,6 @@ function limitPacketSize(client: Client, socket: Socket, maxBytes: number, onDro
     }
     return held;
   };
-  return true;
-}
-
-/**
- * aedes reads a connection's next chunk only when every packet of the previous one has called
- * back (lib/client.js: `_parsingBatch`, `nextBatch`). A QoS 1 publish calls back after its commit
- * is on disk, so one publisher's stream would stall for a disk sync per chunk and the gateway
- * would sit idle meanwhile. Taking the message off aedes' batch count once ingest holds it lets
- * the next chunk be read and decoded while the sync runs; its PUBACK still waits for the sync
- * (the authorizePublish callback). Bounded per connection by `readAheadLimit` unacknowledged
- * messages. `_parsingBatch` is aedes-internal: when it is missing, nothing is read ahead
- * (aedes' own pacing, correct but slower; the read-ahead test fails on such an aedes upgrade).
- */
-function readAhead(client: Client, outstanding: WeakMap<Client, number>, limit: number): boolean {
-  const c = client as unknown as { _parsingBatch?: unknown };
-  const n = outstanding.get(client) ?? 0;
-  if (typeof c._parsingBatch !== 'number' || c._parsingBatch < 1 || n >= limit) return false;
-  c._parsingBatch--;
-  outstanding.set(client, n + 1);
   return true;
 }
 
