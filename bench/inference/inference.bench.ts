@@ -157,10 +157,14 @@ type Hub = Awaited<ReturnType<typeof startHub>>;
 async function startFloor(): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify();
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  // The API's answer for a batch: model, version, tags, predictions, scores, latency, provider.
+  // The API's answer for a batch (model, version, tags, predictions, scores, latency, provider),
+  // its scores float32 values that change per call like a model's (each row's first input), so
+  // writing them costs what writing real scores costs.
   app.post('/floor', async (req) => {
-    const n = (req.body as Buffer).length / 4 / Number((req.query as { width: string }).width);
-    const scores = Array.from({ length: n }, (_, i) => Math.fround(0.5 + Math.sin(i) / 3));
+    const body = req.body as Buffer;
+    const width = Number((req.query as { width: string }).width);
+    const n = body.length / 4 / width;
+    const scores = Array.from({ length: n }, (_, r) => body.readFloatLE(r * width * 4));
     return { model: 'floor', version: 1, tags: [], deprecated: false, predictions: scores, scores, latencyMs: 0.5, provider: 'cpu' };
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
