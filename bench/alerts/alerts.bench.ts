@@ -47,8 +47,8 @@ function rules(): unknown[] {
   return out;
 }
 
-interface Stats { cpuUs: number; rss: number; loopDelay: { p99: number; max: number } }
-interface RunResult { sent: number; triggers: number; received: number; p50: number; p99: number; max: number; cpuMsPer1k: number; rssMb: number; fenceActions: number; loopDelayP99: number; loopDelayMax: number; loadgenCpuMsPer1k: number }
+interface Stats { cpuUs: number; sysUs: number; rss: number; loopDelay: { p99: number; max: number }; committed: { commits: number } }
+interface RunResult { sent: number; triggers: number; received: number; p50: number; p99: number; max: number; cpuMsPer1k: number; rssMb: number; fenceActions: number; loopDelayP99: number; loopDelayMax: number; loadgenCpuMsPer1k: number; commitsPerSecond: number; sysShare: number }
 
 async function startChild(dir: string, synchronous: string): Promise<{ child: ChildProcess; url: string; stats(): Promise<Stats> }> {
   // BENCH_GATEWAY_STORE (JSON) adds gateway.store settings, e.g. '{"checkpoint":"background"}', to compare them.
@@ -83,18 +83,35 @@ async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
   const sentAt = new Map<number, number>();
   const lat: number[] = [];
   let fenceActions = 0;
+  // BENCH_ECHO=1 (diagnosis): also receive the triggering telemetry as the broker forwards it once
+  // ingest has taken it, splitting the latency into reaching the gateway and the alert path in it.
+  const echo = process.env.BENCH_ECHO === '1';
+  const echoSent = new Map<number, number>();
+  const alertAt = new Map<number, number>();
+  const toEcho: number[] = [];
+  const echoToAlert: number[] = [];
   sub.on('message', (topic, m) => {
     const t = performance.now();
     if (topic.startsWith('bench/fence/')) { fenceActions++; return; }
+    if (echo && topic.startsWith('outpost/')) {
+      const v = (JSON.parse(m.toString()) as { temp?: number }).temp;
+      const s = v !== undefined && v >= 1000 ? echoSent.get(v - 1000) : undefined;
+      const a = v !== undefined ? alertAt.get(v - 1000) : undefined;
+      if (s !== undefined) toEcho.push(t - s);
+      if (a !== undefined) echoToAlert.push(a - t);
+      return;
+    }
     const seq = Number(m.toString()) - 1000;
     const s = sentAt.get(seq);
     if (s !== undefined) { lat.push(t - s); sentAt.delete(seq); }
+    if (echo) alertAt.set(seq, t);
   });
-  await sub.subscribeAsync('bench/#', { qos: 0 });
+  await sub.subscribeAsync(echo ? ['bench/#', 'outpost/v1/+/telemetry'] : 'bench/#', { qos: 0 });
   // warm up: every device once, below any level and outside every fence
   for (let i = 0; i < DEVICES; i++) pub.publish(`outpost/v1/dev-${i}/telemetry`, JSON.stringify(i % 2 === 0 ? { temp: 20 } : { lat: 0, lon: 0 }), { qos: 0 });
   await new Promise((r) => setTimeout(r, 1000));
-  const cpu0 = (await gw.stats()).cpuUs;
+  const st0 = await gw.stats();
+  const cpu0 = st0.cpuUs;
   const loadgen0 = process.cpuUsage();
   const devState = new Uint8Array(DEVICES);
   let sent = 0;
@@ -110,7 +127,7 @@ async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
         let body: string;
         if (i % 2 === 0) {
           if (devState[i] === 1) { body = '{"temp":20}'; devState[i] = 0; }
-          else if (sent % TRIGGER_EVERY === 0) { seq++; triggers++; sentAt.set(seq, performance.now()); body = `{"temp":${1000 + seq}}`; devState[i] = 1; }
+          else if (sent % TRIGGER_EVERY === 0) { seq++; triggers++; sentAt.set(seq, performance.now()); if (echo) echoSent.set(seq, sentAt.get(seq)!); body = `{"temp":${1000 + seq}}`; devState[i] = 1; }
           else body = '{"temp":50}';
         } else {
           const lon = 10 + (i % 50) * 0.01 + (Math.floor(sent / DEVICES / 10) % 2 === 0 ? 0.002 : 0.02);
@@ -136,10 +153,16 @@ async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
   await sub.endAsync();
   await pub.endAsync();
   tmp.cleanup();
+  if (echo) {
+    const pq = (xs: number[], f: number) => { const v = [...xs].sort((a, b) => a - b); return Math.round(v[Math.min(v.length - 1, Math.floor(f * v.length))]! * 100) / 100; };
+    process.stderr.write(`echo: publish -> telemetry forwarded p50 ${pq(toEcho, 0.5)} p99 ${pq(toEcho, 0.99)} ms; forwarded -> alert p50 ${pq(echoToAlert, 0.5)} p99 ${pq(echoToAlert, 0.99)} ms (${echoToAlert.length} of ${triggers}; negative: the alert came first)\n`);
+  }
   lat.sort((a, b) => a - b);
   const q = (f: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(f * lat.length))]! : Number.NaN);
   return { sent, triggers, received: lat.length, p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? Number.NaN, cpuMsPer1k: (st.cpuUs - cpu0) / 1000 / (sent / 1000), rssMb: st.rss / 1024 / 1024, fenceActions,
-    loopDelayP99: st.loopDelay.p99, loopDelayMax: st.loopDelay.max, loadgenCpuMsPer1k: (loadgen.user + loadgen.system) / 1000 / (sent / 1000) };
+    loopDelayP99: st.loopDelay.p99, loopDelayMax: st.loopDelay.max, loadgenCpuMsPer1k: (loadgen.user + loadgen.system) / 1000 / (sent / 1000),
+    sysShare: (st.sysUs - st0.sysUs) / Math.max(1, st.cpuUs - cpu0),
+    commitsPerSecond: (st.committed.commits - st0.committed.commits) / ((performance.now() - t0) / 1000) };
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
@@ -163,7 +186,9 @@ for (const synchronous of (process.env.BENCH_SYNC ?? 'normal,full').split(',')) 
     figures[`event_loop_delay_p99_ms_${tag}`] = { value: m((r) => r.loopDelayP99), unit: 'ms' };
     figures[`event_loop_delay_max_ms_${tag}`] = { value: m((r) => r.loopDelayMax), unit: 'ms' };
     figures[`loadgen_cpu_ms_per_1k_points_${tag}`] = { value: m((r) => r.loadgenCpuMsPer1k), unit: 'ms' };
-    process.stderr.write(`${tag}: ${JSON.stringify(runs.map((r) => ({ ...r, p50: r2(r.p50), p99: r2(r.p99), max: r2(r.max), cpuMsPer1k: r2(r.cpuMsPer1k), rssMb: r2(r.rssMb), loopDelayP99: r2(r.loopDelayP99), loopDelayMax: r2(r.loopDelayMax), loadgenCpuMsPer1k: r2(r.loadgenCpuMsPer1k) })))}\n`);
+    figures[`group_commits_per_s_${tag}`] = { value: m((r) => r.commitsPerSecond), unit: '1/s' };
+    figures[`gateway_kernel_cpu_share_${tag}`] = { value: m((r) => r.sysShare), unit: 'ratio' };
+    process.stderr.write(`${tag}: ${JSON.stringify(runs.map((r) => ({ ...r, p50: r2(r.p50), p99: r2(r.p99), max: r2(r.max), cpuMsPer1k: r2(r.cpuMsPer1k), rssMb: r2(r.rssMb), loopDelayP99: r2(r.loopDelayP99), loopDelayMax: r2(r.loopDelayMax), loadgenCpuMsPer1k: r2(r.loadgenCpuMsPer1k), commitsPerSecond: r2(r.commitsPerSecond), sysShare: r2(r.sysShare) })))}\n`);
   }
 }
 const evalCost = median(Array.from({ length: REPEATS }, () => evaluationCostMsPer1k(rules(), DEVICES, TRIGGER_EVERY)));

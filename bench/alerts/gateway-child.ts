@@ -20,7 +20,7 @@ process.stdin.on('data', (d) => {
     // Event-loop delay (ms): how long a message that arrives may wait for the loop (commits, GC).
     const loopDelay = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
     loop.reset();
-    process.stdout.write(`STATS ${JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, rss: process.memoryUsage().rss, loopDelay, committed: gw.status().ingest })}\n`);
+    process.stdout.write(`STATS ${JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, sysUs: u.systemCPUTime, rss: process.memoryUsage().rss, loopDelay, committed: gw.status().ingest })}\n`);
   }
 });
 process.on('SIGTERM', () => { void gw.stop().then(() => process.exit(0)); });
