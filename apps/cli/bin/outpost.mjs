@@ -12,6 +12,7 @@
 // new as the sources, and otherwise runs the sources through tsx's loader (editing without a
 // rebuild just works, at the cost of ~35 MiB RSS and a slower start).
 // OUTPOST_FROM_SOURCE=1 forces the sources.
+import './quiet-debug.mjs'; // first: before any third-party module loads (see there)
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newestSourceMtime } from '../../../scripts/source-mtime.mjs';
