@@ -18,7 +18,7 @@ cfg="$PEER_WORK_DIR/outpost.json"
 id="$(node "$here/gateway-config.mjs" "$cfg")"
 # Same V8 flag as the outpost launcher (apps/cli/bin/outpost.mjs).
 # shellcheck disable=SC2086
-node --max-semi-space-size=8 --max-old-space-size=256 ${OUTPOST_NODE_ARGS:-} "$here/run-bundle.mjs" "$bundle" gateway --config "$cfg" &
+node --max-semi-space-size=16 --max-old-space-size=256 ${OUTPOST_NODE_ARGS:-} "$here/run-bundle.mjs" "$bundle" gateway --config "$cfg" &
 gw=$!
 stop() {
   kill -TERM "$gw" 2>/dev/null || true
