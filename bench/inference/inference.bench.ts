@@ -279,6 +279,7 @@ async function nodeModelPath(model: ModelName): Promise<Path> {
 const PATHS = ['direct', 'direct_points', 'http_floor', 'api', 'api_bin', 'api_inproc', 'api_bin_inproc', 'node', 'node_model'] as const;
 const figures: Record<string, { value: number; unit: string; target?: number; meets?: boolean }> = {};
 const results: Record<string, Figures> = {};
+const loadAtStart = os.loadavg()[0]!;
 const hub = await startHub();
 const floorServer = await startFloor();
 try {
@@ -329,11 +330,11 @@ console.log(JSON.stringify({
     runtime: `onnxruntime-node ${(ort as unknown as { env: { versions?: { common?: string } } }).env.versions?.common ?? ''}, CPU execution provider, 1 intra-op thread`,
     judged_on: 'realistic model at batch 64 (api and api_bin against ≤ 1.3×, node against ≤ 1.1×); the tiny model\'s ratios are printed, not judged',
     runs: RUNS, calls_per_run: CALLS, warmup: WARMUP,
-    api: 'HTTP/1.1 keep-alive on 127.0.0.1 (client and hub in one process), one request at a time, API key auth; api: JSON nested rows; api_bin: application/octet-stream float32 with ?shape=; api_inproc / api_bin_inproc: the JSON / binary call through fastify inject (no socket); http_floor: the same client POSTing the same binary body to a bare fastify route on its own server that answers a JSON of the same shape without any work (the HTTP floor)',
+    api: 'HTTP/1.1 keep-alive on 127.0.0.1 (client and hub in one process), one request at a time, API key auth; api: JSON nested rows; api_bin: application/octet-stream float32 with ?shape=; api_inproc / api_bin_inproc: the JSON / binary call through fastify inject (no socket); http_floor: the same client POSTing the same binary body to a bare fastify route on its own server that answers a JSON of the same shape (float32 scores taken from the body) with no work behind it: the HTTP floor',
     node: 'one point per feature, device and timestamp; input → model → store sink (judged), the runner as on a gateway (usage monitor, drift reference); node_model: the model node alone (OnnxNodeModel.predict), a diagnostic; direct_points: onnxruntime-node fed the same points by a plain loop (the like-for-like reference for the pipeline, not judged)',
     direct: 'onnxruntime-node session (same options as the hub), input rows copied into a Float32Array, outputs read back into an array',
     cpu_figures: 'process CPU per call (client and server share the process on HTTP paths), medians over runs; paths interleaved in every run',
     gpu: 'not measured here: onnxruntime-node needs its CUDA binaries, which .npmrc skips',
-    cpu: os.cpus()[0]?.model, cores: os.cpus().length, load_avg_1m: +os.loadavg()[0]!.toFixed(2), node_version: process.version, quick,
+    cpu: os.cpus()[0]?.model, cores: os.cpus().length, load_avg_1m_start: +loadAtStart.toFixed(2), load_avg_1m: +os.loadavg()[0]!.toFixed(2), node_version: process.version, quick,
   },
 }));
