@@ -121,6 +121,20 @@ test('accepted listeners see each input\'s valid points at once, before the comm
   assert.equal((await second).rejected.length, 2, 'the duplicate and the bad value are still rejected at commit');
 });
 
+test('per-point outcomes name candidate indexes when a rejected candidate sits between duplicates', async (t) => {
+  const { ingestor } = setup(t);
+  await ingestor.ingest(input([{ device: 'x', metric: 'm', value: 1, ts: now }, { device: 'x', metric: 'm', value: 4, ts: now + 3 }]));
+  const r = await ingestor.ingest(input([
+    { device: 'x', metric: 'm', value: 1, ts: now }, // 0: already stored
+    { device: 'x', metric: 'm', value: 'NaN', ts: now + 1 }, // 1: not finite
+    { device: 'x', metric: 'm', value: 3, ts: now + 2 }, // 2: new
+    { device: 'x', metric: 'm', value: 4, ts: now + 3 }, // 3: already stored
+  ]));
+  assert.equal(r.accepted, 1);
+  assert.deepEqual(r.rejected.map((x) => [x.reason, x.index]), [['not_finite', 1], ['duplicate', 0], ['duplicate', 3]]);
+  assert.match(r.rejected[2]!.message, /^point 3 \(x\/m\)/);
+});
+
 test('after close, input is refused with ERR_STORE_CLOSED rather than silently dropped', async (t) => {
   const { ingestor } = setup(t);
   await ingestor.close();

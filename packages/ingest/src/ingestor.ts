@@ -43,9 +43,12 @@ export interface IngestStats {
 interface Waiter {
   /** Position of this input's first point in the pending batch. */
   first: number;
-  /** Candidate index of each of this input's points, in batch order. */
-  indexes: number[];
-  rejects: Reject[];
+  /** How many of this input's points are in the batch. */
+  count: number;
+  /** Candidate index of each of those points, in batch order; absent when they are 0..count-1. */
+  indexes: number[] | undefined;
+  /** Absent until a candidate is rejected (kept small: a waiter lives until its disk sync). */
+  rejects: Reject[] | undefined;
   /** performance.now() when the input reached the ingest core. */
   at: number;
   done: IngestDone;
@@ -111,22 +114,27 @@ export class GatewayIngestor implements Ingestor {
     if (this.closed) return done(closedError());
     const at = performance.now();
     const first = this.points.length;
-    const indexes: number[] = [];
+    let indexes: number[] | undefined;
     let rejects: Reject[] | undefined;
     const { candidates, receivedAt, defaults } = input;
     for (let i = 0; i < candidates.length; i++) {
       const r = this.normaliser.normalise(candidates[i]!, i, receivedAt, defaults);
       if (isReject(r)) {
-        (rejects ??= []).push(r);
+        if (!rejects) {
+          rejects = [];
+          indexes = Array.from({ length: this.points.length - first }, (_, k) => k);
+        }
+        rejects.push(r);
         this.rejectLog.record(r, input.source, input.origin);
       } else {
         this.points.push(r);
-        indexes.push(i);
+        indexes?.push(i);
       }
     }
-    if (this.acceptedListeners.size > 0 && indexes.length > 0) this.emitAccepted(this.points.slice(first));
+    const count = this.points.length - first;
+    if (this.acceptedListeners.size > 0 && count > 0) this.emitAccepted(this.points.slice(first));
     if (rejects) this.deadLetters.push(deadLetterFor(input, rejects, candidates.length));
-    this.enqueue({ first, indexes, rejects: rejects ?? [], at, done });
+    this.enqueue({ first, count, indexes, rejects, at, done });
   }
 
   rejectInput(input: Omit<IngestInput, 'candidates'>, reject: Reject): Promise<void> {
@@ -137,7 +145,7 @@ export class GatewayIngestor implements Ingestor {
     if (this.closed) return done(closedError());
     this.rejectLog.record(reject, input.source, input.origin);
     this.deadLetters.push(deadLetterFor(input, [reject], 0));
-    this.enqueue({ first: this.points.length, indexes: [], rejects: [reject], at: performance.now(), done });
+    this.enqueue({ first: this.points.length, count: 0, indexes: undefined, rejects: [reject], at: performance.now(), done });
   }
 
   /**
@@ -181,11 +189,12 @@ export class GatewayIngestor implements Ingestor {
       const dup = new Set(duplicates);
       committed = points.filter((_, i) => !dup.has(i));
       for (const w of waiters) {
-        for (let k = 0; k < w.indexes.length; k++) {
+        for (let k = 0; k < w.count; k++) {
           if (!dup.has(w.first + k)) continue;
           const p = points[w.first + k]!;
-          const r: Reject = { reason: 'duplicate', index: w.indexes[k]!, device: p.device, metric: p.metric, message: `point ${w.indexes[k]} (${p.device}/${p.metric}): a point with the same device, metric and timestamp ${p.ts} is already stored; not stored again` };
-          w.rejects.push(r);
+          const index = w.indexes ? w.indexes[k]! : k;
+          const r: Reject = { reason: 'duplicate', index, device: p.device, metric: p.metric, message: `point ${index} (${p.device}/${p.metric}): a point with the same device, metric and timestamp ${p.ts} is already stored; not stored again` };
+          (w.rejects ??= []).push(r);
           this.rejectLog.counts.duplicate = (this.rejectLog.counts.duplicate ?? 0) + 1;
         }
       }
@@ -199,6 +208,8 @@ export class GatewayIngestor implements Ingestor {
       }
     }
     const accepted = committed.length;
+    const pointCount = points.length; // the closures below must not keep the points alive until the sync
+    const anyDuplicate = duplicates.length > 0;
     this.syncing = true;
     const synced = () => {
       this.syncing = false;
@@ -209,13 +220,13 @@ export class GatewayIngestor implements Ingestor {
         this.counters.accepted += accepted;
         const done = performance.now();
         for (const w of waiters) this.recordLatency(done - w.at);
-        for (const w of waiters) settle(w, null, { accepted: duplicates.length > 0 ? w.indexes.length - w.rejects.filter((r) => r.reason === 'duplicate').length : w.indexes.length, rejected: w.rejects });
+        for (const w of waiters) settle(w, null, { accepted: anyDuplicate && w.rejects ? w.count - w.rejects.filter((r) => r.reason === 'duplicate').length : w.count, rejected: w.rejects ?? [] });
         synced();
       },
       (e: Error) => {
         this.counters.commitFailures++;
         this.counters.lastCommitError = e.message;
-        this.logger.error({ err: e, points: points.length }, 'commit not durable; inputs not acknowledged');
+        this.logger.error({ err: e, points: pointCount }, 'commit not durable; inputs not acknowledged');
         for (const w of waiters) settle(w, e);
         synced();
       },

@@ -51,33 +51,22 @@ export class MqttMessageIngest {
   handle(topic: string, payload: Buffer, done: (err: Error | null) => void): void {
     this.counters.messages++;
     const receivedAt = this.now();
-    const refused = (err: unknown) => {
-      this.counters.refused++;
-      done(err instanceof Error ? err : new Error(String(err)));
-    };
     try {
       const match = this.matcher.match(topic);
       if (!match) {
         return this.reject(topic, payload, receivedAt, {
           reason: 'unknown_topic',
           message: `topic "${topic}" matches no telemetry template; expected one of ${this.matcher.filters.join(', ')}`,
-        }, done, refused);
+        }, done);
       }
       const decoded = decodePayload(payload, this.limits);
-      if (!decoded.ok) return this.reject(topic, payload, receivedAt, decoded.reject, done, refused);
+      if (!decoded.ok) return this.reject(topic, payload, receivedAt, decoded.reject, done);
       const input: IngestInput = { source: 'mqtt', origin: topic, candidates: decoded.candidates, raw: payload, receivedAt, defaults: match.defaults };
-      const accepted = (outcome: IngestOutcome) => {
-        this.counters.pointsAccepted += outcome.accepted;
-        this.counters.pointsRejected += outcome.rejected.length;
-        done(null);
-      };
-      if (this.ingestor.submit) {
-        this.ingestor.submit(input, (err, outcome) => (err ? refused(err) : accepted(outcome!)));
-      } else {
-        this.ingestor.ingest(input).then(accepted, refused);
-      }
+      // One small closure per message: it lives until the commit's disk sync.
+      if (this.ingestor.submit) this.ingestor.submit(input, (err, outcome) => this.ingested(err, outcome, done));
+      else this.ingestor.ingest(input).then((o) => this.ingested(null, o, done), (e: unknown) => this.ingested(asError(e), undefined, done));
     } catch (e) {
-      refused(e);
+      this.ingested(asError(e), undefined, done);
     }
   }
 
@@ -85,15 +74,33 @@ export class MqttMessageIngest {
     return { ...this.counters, inputsRejected: { ...this.counters.inputsRejected } };
   }
 
-  private reject(topic: string, payload: Buffer, receivedAt: number, reject: Reject, done: (err: Error | null) => void, refused: (err: unknown) => void): void {
-    const recorded = () => {
+  private ingested(err: Error | null, outcome: IngestOutcome | undefined, done: (err: Error | null) => void): void {
+    if (err) {
+      this.counters.refused++;
+      return done(err);
+    }
+    this.counters.pointsAccepted += outcome!.accepted;
+    this.counters.pointsRejected += outcome!.rejected.length;
+    done(null);
+  }
+
+  private reject(topic: string, payload: Buffer, receivedAt: number, reject: Reject, done: (err: Error | null) => void): void {
+    const recorded = (err: Error | null) => {
+      if (err) {
+        this.counters.refused++;
+        return done(err);
+      }
       const r = this.counters.inputsRejected;
       r[reject.reason] = (r[reject.reason] ?? 0) + 1;
       done(null);
     };
     // The store keeps a bounded prefix of `raw` (and its full size), so a 10 MB payload stays cheap.
     const input = { source: 'mqtt', origin: topic, raw: payload, receivedAt };
-    if (this.ingestor.submitReject) this.ingestor.submitReject(input, reject, (err) => (err ? refused(err) : recorded()));
-    else this.ingestor.rejectInput(input, reject).then(recorded, refused);
+    if (this.ingestor.submitReject) this.ingestor.submitReject(input, reject, recorded);
+    else this.ingestor.rejectInput(input, reject).then(() => recorded(null), (e: unknown) => recorded(asError(e)));
   }
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
 }
