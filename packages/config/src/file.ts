@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { lazyRequire } from '@outpost/contract/lazy';
 import { ConfigError, issue } from './errors.js';
 import { isPlainObject, type Data } from './layers.js';
+
+// Loaded when a YAML file is read: a gateway configured in JSON (or by env) keeps ~4 MiB RSS.
+const loadYaml = lazyRequire<typeof import('yaml')>(import.meta.url, 'yaml');
 
 /**
  * Read a config file: `.json` as JSON, anything else as YAML (a superset of JSON). Every parse
@@ -24,7 +27,7 @@ export function readConfigFile(file: string): Data {
       throw new ConfigError('ERR_CONFIG_FILE', [issue('', 'valid JSON', undefined, undefined, `config file ${file} is not valid JSON: ${(e as Error).message}`)], { cause: e });
     }
   } else {
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    const doc = loadYaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       const problems = doc.errors.map((err) => {
         const pos = err.linePos?.[0];

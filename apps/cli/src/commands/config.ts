@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { stringify } from 'yaml';
 import { renderJsonSchema, settings, type OutpostConfig } from '@outpost/config';
 import type { CliCommand } from './types.js';
 import { configSource, loadCliConfig, withConfigOptions, type ConfigFlags } from '../options.js';
@@ -33,10 +32,10 @@ export const configCommand: CliCommand = {
           .description('Print the effective configuration, defaults filled in (secrets redacted)')
           .option('--json', 'print JSON instead of YAML')
           .option('--show-secrets', 'print tokens and passwords as they are')
-          .action((flags: ConfigFlags & { json?: boolean; showSecrets?: boolean }) => {
+          .action(async (flags: ConfigFlags & { json?: boolean; showSecrets?: boolean }) => {
             const config = loadCliConfig(flags, io);
             const shown = flags.showSecrets ? config : redact(config);
-            io.out(flags.json ? `${JSON.stringify(shown, null, 2)}\n` : stringify(shown));
+            io.out(flags.json ? `${JSON.stringify(shown, null, 2)}\n` : (await import('yaml')).stringify(shown));
           }),
       )
       .addCommand(
