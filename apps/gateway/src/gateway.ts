@@ -71,7 +71,7 @@ export async function startGateway(config: GatewayConfig, opts: StartGatewayOpti
   const ingestor = createIngestor({
     store, logger: part('ingest'), clock: now,
     normalise: { badQuality: config.ingest.badQuality, maxFutureMs: config.ingest.maxFutureMs, maxPastMs: config.ingest.maxPastMs, clockSkew: config.ingest.clockSkew, metrics: config.ingest.metrics, attributes: config.ingest.attributes },
-    groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs },
+    groupCommit: { maxPoints: config.store.groupCommitMaxPoints, maxDelayMs: config.store.groupCommitMaxDelayMs ?? (config.store.synchronous === 'full' ? 2 : 8) },
     rejectLogIntervalMs: config.ingest.rejectLogIntervalMs,
   });
   const uplink = uplinkFromConfig(config, store, part('uplink'), now, opts.uplinkIdentity);
