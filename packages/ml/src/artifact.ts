@@ -16,7 +16,7 @@ export interface ModelArtifact {
   version: typeof ARTIFACT_VERSION;
   kind: string;
   params: Record<string, number | string>;
-  guard: { missingWindow: number; stuckRun: number };
+  guard: { missingWindow: number; stuckRun: number; missingSuppress?: number };
   /** Decision threshold on the score (fixed default, or chosen by evaluation). */
   threshold: number;
   trainedOn: { points: number; from: number | null; to: number | null };
@@ -52,7 +52,8 @@ export const ARTIFACT_SCHEMA = {
     params: { type: 'object', additionalProperties: { type: ['number', 'string'] } },
     guard: {
       type: 'object', additionalProperties: false, required: ['missingWindow', 'stuckRun'],
-      properties: { missingWindow: { type: 'integer', minimum: 2 }, stuckRun: { type: 'integer', minimum: 2 } },
+      // missingSuppress is optional: artifacts written before it existed get the default.
+      properties: { missingWindow: { type: 'integer', minimum: 2 }, stuckRun: { type: 'integer', minimum: 2 }, missingSuppress: { type: 'integer', minimum: 0 } },
     },
     threshold: { type: 'number', minimum: 0, maximum: 1.1 },
     trainedOn: {

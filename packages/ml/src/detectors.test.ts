@@ -117,6 +117,43 @@ test('a sustained level shift is labelled drift by the novelty detector', () => 
   assert.ok(out.slice(601, 700).every((o) => (o?.score ?? 0) < out[600]!.score), 'the shift is reported once, not for every sample');
 });
 
+test('novelty: within the refractory period a marginally higher extreme is not a second alarm; a clear break still is', () => {
+  const run = (refractory: number) => {
+    const d = createDetector({ kind: 'novelty', params: { ...SMALL.novelty, seasonWeight: 0, refractory } });
+    const r = rng(5);
+    const vals = Array.from({ length: 700 }, () => 10 + 2 * (r() - 0.5));
+    vals[600] = 11.5; // a new maximum: the first alarm
+    vals[620] = 12.2; // past it, 20 samples later, with a score only just above the first
+    vals[650] = 20; // a clear break
+    return feed(d, vals);
+  };
+  const on = run(100);
+  assert.ok(on[600]!.score >= 0.5, `first alarm ${on[600]!.score}`);
+  assert.equal(on[620]!.score, 0, 'a step just past the previous alarm is the same episode');
+  assert.ok(on[650]!.score >= 0.5, `a clear break beats the alarm by the margin (${on[650]!.score})`);
+  const off = run(0);
+  assert.ok(off[620]!.score >= 0.5, `without a refractory period the step is a new alarm (${off[620]!.score})`);
+});
+
+test('guard: a stream that keeps gapping raises missingness once per episode, not at every gap', () => {
+  const run = (missingSuppress: number) => {
+    const d = createDetector({ kind: 'zscore', params: { window: 50 }, guard: { missingSuppress } });
+    const vals = noisySine(700);
+    // Gaps of 45 samples after rows 400 and 500, the second within 300 samples of the first.
+    const skip = (i: number) => (i > 500 ? 90 : i > 400 ? 45 : 0);
+    return vals.map((v, i) => d.update((i + skip(i)) * MIN, v));
+  };
+  const on = run(300);
+  assert.equal(on[401]!.label, 'missingness');
+  assert.ok(on[401]!.score > 0.5, `first gap ${on[401]!.score}`);
+  // The second gap's missingness score is 0, so the core's score of the value stands.
+  assert.ok(on[501]!.label !== 'missingness' || on[501]!.score === 0, `second gap: ${JSON.stringify(on[501])}`);
+  assert.ok(on[501]!.score < 0.5, 'a second, similar gap within missingSuppress samples is not a new alarm');
+  const off = run(0);
+  assert.equal(off[501]!.label, 'missingness');
+  assert.ok(off[501]!.score > 0.5, `with missingSuppress 0 every gap is scored (${off[501]!.score})`);
+});
+
 test('bad specs are user errors that name the problem', () => {
   const cases: Array<[unknown, RegExp]> = [
     [{ kind: 'nope' }, /unknown detector kind "nope"/],
@@ -124,6 +161,8 @@ test('bad specs are user errors that name the problem', () => {
     [{ kind: 'zscore', params: { windw: 10 } }, /unknown parameter "windw"/],
     [{ kind: 'robust', params: { method: 'stdev' } }, /robust.method must be one of mad, iqr/],
     [{ kind: 'zscore', guard: { stuckRun: 0 } }, /stuckRun/],
+    [{ kind: 'zscore', guard: { missingSuppress: -1 } }, /missingSuppress/],
+    [{ kind: 'novelty', params: { refractoryMargin: 2 } }, /novelty.refractoryMargin must be a number in \[0, 1\]/],
   ];
   for (const [spec, re] of cases) {
     assert.throws(() => createDetector(spec as never), (e: unknown) => isOutpostError(e, 'ERR_ML_SPEC_INVALID') && re.test((e as Error).message), JSON.stringify(spec));

@@ -1,3 +1,4 @@
+import { RollingWindow } from './rolling.js';
 import type { AnomalyOutput, Detector, DetectorCore, DetectorStats } from './types.js';
 
 /** Options every detector accepts, handled here once rather than in each core. */
@@ -6,9 +7,14 @@ export interface GuardOptions {
   missingWindow: number;
   /** Identical consecutive values (after the series has varied) that count as "stuck". */
   stuckRun: number;
+  /**
+   * Onsets only for missingness: a missingness score is reported only if it exceeds every
+   * missingness score of the previous `missingSuppress` samples, otherwise 0 (0 = report all).
+   */
+  missingSuppress: number;
 }
 
-export const DEFAULT_GUARD: GuardOptions = { missingWindow: 60, stuckRun: 30 };
+export const DEFAULT_GUARD: GuardOptions = { missingWindow: 60, stuckRun: 30, missingSuppress: 300 };
 
 const INTERVAL_RING = 15;
 const MISSING_BASE_ALPHA = 0.01;
@@ -17,7 +23,9 @@ const MISSING_BASE_ALPHA = 0.01;
  * Wraps a value-only core with the time-and-quality rules shared by all detectors:
  * - a timestamp not after the previous accepted one is rejected (null, counted), nothing changes;
  * - NaN, ±Infinity, null and gaps longer than 1.5 expected intervals are missing slots; such a
- *   sample scores the missing rate over the last `missingWindow` slots, label "missingness";
+ *   sample scores the missing rate over the last `missingWindow` slots, label "missingness",
+ *   reported only when it beats the missingness scores of the last `missingSuppress` samples
+ *   (a stream that keeps gapping raises one alarm per episode, not one per gap);
  * - a run of identical values longer than `stuckRun` and than any earlier run is "stuck";
  * - otherwise the core scores the value.
  * The expected interval is the median of the last 15 intervals, so a gap does not redefine it.
@@ -34,6 +42,8 @@ export class GuardedDetector implements Detector {
   private missingHead = 0;
   private missingInWindow = 0;
   private missingBase = 0;
+  /** Missingness score of each of the last `missingSuppress` accepted samples (0 if none). */
+  private readonly missScores: RollingWindow | null;
   private lastValue = NaN;
   private run = 0;
   private longestRun = 0;
@@ -45,6 +55,7 @@ export class GuardedDetector implements Detector {
     this.core = core;
     this.opts = { ...DEFAULT_GUARD, ...opts };
     this.missingRing = new Uint8Array(this.opts.missingWindow);
+    this.missScores = this.opts.missingSuppress >= 2 ? new RollingWindow(this.opts.missingSuppress) : null;
   }
 
   update(ts: number, value: number | null | undefined): AnomalyOutput | null {
@@ -60,16 +71,15 @@ export class GuardedDetector implements Detector {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.counters.missing++;
       this.markSlot(1);
-      return this.missingOutput('no finite value');
+      return this.onset(this.missingOutput('no finite value'));
     }
     this.markSlot(0);
+    const miss = gapSlots > 0 ? this.onset(this.missingOutput(`gap of ${gapSlots} sample${gapSlots > 1 ? 's' : ''}`)) : null;
+    if (miss === null) this.missScores?.push(0);
     const stuck = this.trackStuck(value);
     const res = this.core.score(value);
     if (stuck !== null && (res === null || stuck.score >= res.score)) return stuck;
-    if (gapSlots > 0) {
-      const miss = this.missingOutput(`gap of ${gapSlots} sample${gapSlots > 1 ? 's' : ''}`);
-      if (res === null || miss.score > res.score) return miss;
-    }
+    if (miss !== null && (res === null || miss.score > res.score)) return miss;
     return res;
   }
 
@@ -113,6 +123,15 @@ export class GuardedDetector implements Detector {
     };
   }
 
+  /** Zeroes a missingness score that does not beat those of the last `missingSuppress` samples. */
+  private onset(out: AnomalyOutput): AnomalyOutput {
+    const w = this.missScores;
+    if (w === null) return out;
+    const before = w.count > 0 ? w.max() : 0;
+    w.push(out.score);
+    return out.score > before ? out : { ...out, score: 0 };
+  }
+
   /**
    * A run of identical values is "stuck" once it reaches `stuckRun` samples and is longer than any
    * run this stream has shown before (metrics with coarse resolution repeat values routinely).
@@ -135,7 +154,7 @@ export class GuardedDetector implements Detector {
   }
 
   stateBytes(): number {
-    return this.core.stateBytes() + this.intervals.byteLength + this.missingRing.byteLength + 12 * 8;
+    return this.core.stateBytes() + this.intervals.byteLength + this.missingRing.byteLength + (this.missScores?.stateBytes() ?? 0) + 12 * 8;
   }
 
   stats(): DetectorStats { return { ...this.counters }; }

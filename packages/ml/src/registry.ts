@@ -125,6 +125,8 @@ export const DETECTORS: readonly DetectorEntry[] = [
       suppress: { type: 'number', min: 0, max: 100_000, integer: true, doc: 'samples a reported score must beat' },
       driftWindow: { type: 'number', min: 2, max: 10_000, integer: true, doc: 'samples averaged to call a shift drift' },
       warmup: { type: 'number', min: 0, max: 1_000_000, integer: true, doc: 'samples before scoring' },
+      refractory: { type: 'number', min: 0, max: 100_000, integer: true, doc: 'samples after an alarm in which a new one must beat it (0 = off)' },
+      refractoryMargin: { type: 'number', min: 0, max: 1, doc: 'score margin a new alarm needs within the refractory period' },
     },
     defaults: { ...NOVELTY_DEFAULTS }, build: (p) => new NoveltyCore(p as unknown as NoveltyParams),
   },
@@ -141,6 +143,7 @@ export function detectorEntry(kind: string): DetectorEntry {
 const GUARD_TABLE: ParamTable = {
   missingWindow: { type: 'number', min: 2, max: 100_000, integer: true, doc: 'slots for the missing rate' },
   stuckRun: { type: 'number', min: 2, max: 1e9, integer: true, doc: 'identical values that count as stuck' },
+  missingSuppress: { type: 'number', min: 0, max: 100_000, integer: true, doc: 'samples a missingness score must beat (0 = report every gap)' },
 };
 
 export function resolveGuard(kind: string, given: unknown): GuardOptions {

@@ -17,6 +17,10 @@ import { detectPeriod } from './period.js';
  * 4. raw = max of the three; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen".
  * 5. Onsets only: a score is reported only if it exceeds every score of the previous `suppress`
  *    samples, otherwise 0. NAB (and operators) want the first sign of a change, not a long run.
+ * 6. One alarm per episode: for `refractory` samples after a reported alarm (score ≥ 0.5, i.e. at
+ *    or past the edge of everything seen) a score is reported only if it beats that alarm by
+ *    `refractoryMargin`. A slowly drifting series otherwise raises an alarm at every small step
+ *    past its previous extreme (onsets-only lets each through, since each is a new maximum).
  */
 export interface NoveltyParams {
   history: number;
@@ -30,13 +34,19 @@ export interface NoveltyParams {
   /** Samples averaged to tell a sustained shift ("drift") from a single spike or drop. */
   driftWindow: number;
   warmup: number;
+  /** Samples after an alarm during which a new alarm must beat it by `refractoryMargin` (0 = off). */
+  refractory: number;
+  refractoryMargin: number;
 }
 
 /** The fixed configuration used for every stream and reported by `npm run bench:nab`. */
 export const NOVELTY_DEFAULTS: NoveltyParams = {
   history: 5000, recentHistory: 1000, recentWeight: 0.6, seasonWeight: 0.7, periodWarmup: 700, acfMin: 0.3, maxPeriod: 2000,
-  suppress: 200, driftWindow: 6, warmup: 100,
+  suppress: 200, driftWindow: 6, warmup: 100, refractory: 100, refractoryMargin: 0.03,
 };
+
+/** Score of a value at the edge of everything seen (raw novelty 1): the alarm level. */
+const ALARM = 0.5;
 
 /** Seasons looked back for the seasonal reference (median), so one odd cycle does not echo. */
 const CYCLES = 3;
@@ -63,6 +73,8 @@ export class NoveltyCore implements DetectorCore {
   private seasonDiffs: SortedWindow | null = null;
   private seasonKnown = 0;
   private n = 0;
+  private lastAlarm = 0;
+  private lastAlarmAt = -Infinity;
 
   constructor(p: NoveltyParams) {
     this.p = p;
@@ -102,6 +114,8 @@ export class NoveltyCore implements DetectorCore {
     const recentMax = this.recentScores.count > 0 ? this.recentScores.max() : 0;
     this.recentScores.push(score);
     if (score <= recentMax) score = 0;
+    if (score > 0 && this.n - this.lastAlarmAt <= this.p.refractory && score < this.lastAlarm + this.p.refractoryMargin) score = 0;
+    if (score >= ALARM) { this.lastAlarm = score; this.lastAlarmAt = this.n; }
     const median = this.vals.median();
     const m = this.shortMean.mean();
     const sustained = m > this.vals.quantile(0.99) || m < this.vals.quantile(0.01);
@@ -151,7 +165,7 @@ export class NoveltyCore implements DetectorCore {
 
   stateBytes(): number {
     return this.vals.stateBytes() + this.recentVals.stateBytes() + this.recentScores.stateBytes() + this.shortMean.stateBytes()
-      + (this.seasonRing?.byteLength ?? 0) + (this.seasonDiffs?.stateBytes() ?? 0) + 4 * 8;
+      + (this.seasonRing?.byteLength ?? 0) + (this.seasonDiffs?.stateBytes() ?? 0) + 6 * 8;
   }
 }
 
