@@ -5,12 +5,27 @@
  * stops on SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '@outpost/config';
 import { startGateway } from '@outpost/gateway';
 
 const overrides = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Record<string, unknown>;
 const gw = await startGateway(loadConfig({ overrides: { gateway: overrides } }).gateway);
+// BENCH_GC_MS=<ms> (diagnosis): log every GC pause of at least that many ms to stderr.
+const gcMs = Number(process.env.BENCH_GC_MS ?? 0);
+if (gcMs > 0) {
+  const abs = (t: number) => Math.round(performance.timeOrigin + t) % 100_000;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration >= gcMs) process.stderr.write(`gc at ${abs(e.startTime)}: kind ${(e as unknown as { detail?: { kind?: number } }).detail?.kind} ${e.duration.toFixed(1)} ms\n`);
+  }).observe({ entryTypes: ['gc'] });
+  // Stalls: a 1 ms timer that fired late by at least BENCH_GC_MS.
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last - 1 >= gcMs) process.stderr.write(`stall at ${abs(last)}: ${(now - last).toFixed(1)} ms\n`);
+    last = now;
+  }, 1).unref();
+}
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 process.stdout.write(`READY ${gw.addresses.mqtt}\n`);
