@@ -14,6 +14,7 @@
  * Diagnosis (env): BENCH_RATES=10000, BENCH_SYNC=normal, BENCH_WARMUP_SECONDS, BENCH_ECHO=1 (below),
  * BENCH_TRACE=1 (each alert over 5 ms: send time, epoch ms mod 100 s, and latency), BENCH_GC_MS=3
  * (the gateway child logs GC pauses and event-loop stalls of 3 ms or more, on the same clock),
+ * BENCH_HEAP_PROF=/tmp/x (sampled allocations of the gateway child, collected ones included),
  * BENCH_CHILD_NODE_ARGS (e.g. --cpu-prof), BENCH_GATEWAY_STORE, BENCH_NAGLE=1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -4,7 +4,8 @@
  * as `READY <url>`, prints CPU, RSS and the event-loop delay since the previous `STATS` on `STATS`,
  * stops on SIGTERM.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '@outpost/config';
 import { startGateway } from '@outpost/gateway';
@@ -38,4 +39,18 @@ process.stdin.on('data', (d) => {
     process.stdout.write(`STATS ${JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, sysUs: u.systemCPUTime, rss: process.memoryUsage().rss, loopDelay, committed: gw.status().ingest })}\n`);
   }
 });
-process.on('SIGTERM', () => { void gw.stop().then(() => process.exit(0)); });
+// BENCH_HEAP_PROF=<file> (diagnosis): sampled allocations of the whole run, collected ones
+// included (where GC work comes from), written as a .heapprofile (Chrome DevTools) at SIGTERM.
+const heapProf = process.env.BENCH_HEAP_PROF;
+const inspector = heapProf ? new Session() : undefined;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+process.on('SIGTERM', () => {
+  void (async () => {
+    if (inspector) writeFileSync(`${heapProf}.${process.pid}.heapprofile`, JSON.stringify((await inspector.post('HeapProfiler.stopSampling')).profile));
+    await gw.stop();
+    process.exit(0);
+  })();
+});
