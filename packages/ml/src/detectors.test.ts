@@ -117,6 +117,25 @@ test('a sustained level shift is labelled drift by the novelty detector', () => 
   assert.ok(out.slice(601, 700).every((o) => (o?.score ?? 0) < out[600]!.score), 'the shift is reported once, not for every sample');
 });
 
+test('novelty: a value in a gap between a series\' usual levels is new (isolation), though not a new extreme', () => {
+  const run = (isolation: number) => {
+    const d = createDetector({ kind: 'novelty', params: { ...SMALL.novelty, seasonWeight: 0, isolation } });
+    const r = rng(7);
+    // A quiet baseline near 1 with a spike near 10 every 50 samples; then, once, a value of 5.
+    const vals = Array.from({ length: 700 }, (_, i) => (i % 50 === 0 ? 10 : 1) + 0.1 * (r() - 0.5));
+    vals[625] = 5;
+    return feed(d, vals);
+  };
+  const on = run(0.07);
+  assert.ok(on[625]!.score >= 0.5, `isolated value scores as new (${on[625]!.score})`);
+  assert.equal(on[625]!.label, 'spike');
+  assert.match(on[625]!.explanation, /value in a gap of the last 400 samples: the nearest is [\d.]+ away, \d+% of their 1–99% spread/);
+  const gaps = on.map((o, i) => (o && o.score >= 0.5 && /in a gap/.test(o.explanation) ? i : -1)).filter((i) => i >= 0);
+  assert.deepEqual(gaps, [625], 'the usual levels, spikes included, are never isolation alarms');
+  const off = run(0);
+  assert.ok(off[625]!.score < 0.5, `without isolation it is only a high rank (${off[625]!.score})`);
+});
+
 test('novelty: within the refractory period a marginally higher extreme is not a second alarm; a clear break still is', () => {
   const run = (refractory: number) => {
     const d = createDetector({ kind: 'novelty', params: { ...SMALL.novelty, seasonWeight: 0, refractory } });

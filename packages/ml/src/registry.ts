@@ -113,7 +113,7 @@ export const DETECTORS: readonly DetectorEntry[] = [
     defaults: { ...LSTM_DEFAULTS }, build: (p, m) => new LstmCore(p as unknown as LstmParams, modelOf('lstm-ae', m, isLstm)),
   },
   {
-    kind: 'novelty', doc: 'Outpost seasonal novelty: rank-based level and season novelty, onsets only', threshold: 0.5, trainable: false,
+    kind: 'novelty', doc: 'Outpost seasonal novelty: rank-based level, season and isolation novelty, onsets only', threshold: 0.5, trainable: false,
     params: {
       history: { type: 'number', min: 20, max: 100_000, integer: true, doc: 'samples of history ranked against' },
       recentHistory: { type: 'number', min: 20, max: 100_000, integer: true, doc: 'samples of the recent regime' },
@@ -125,6 +125,7 @@ export const DETECTORS: readonly DetectorEntry[] = [
       suppress: { type: 'number', min: 0, max: 100_000, integer: true, doc: 'samples a reported score must beat' },
       driftWindow: { type: 'number', min: 2, max: 10_000, integer: true, doc: 'samples averaged to call a shift drift' },
       warmup: { type: 'number', min: 0, max: 1_000_000, integer: true, doc: 'samples before scoring' },
+      isolation: { type: 'number', min: 0, max: 10, doc: 'gap to the nearest past value (fraction of the 1–99% spread) that counts as new (0 = off)' },
       refractory: { type: 'number', min: 0, max: 100_000, integer: true, doc: 'samples after an alarm in which a new one must beat it (0 = off)' },
       refractoryMargin: { type: 'number', min: 0, max: 1, doc: 'score margin a new alarm needs within the refractory period' },
     },

@@ -53,3 +53,16 @@ test('rank gives the fractions below and at-most a value', () => {
   assert.deepEqual(w.rank(0), [0, 0]);
   assert.deepEqual(w.rank(9), [1, 1]);
 });
+
+test('nearest gives the distance to the closest value still in the window', () => {
+  const w = new SortedWindow(4);
+  assert.equal(w.nearest(5), Infinity);
+  for (const x of [1, 10, 4, 20]) w.push(x);
+  assert.equal(w.nearest(6), 2);
+  assert.equal(w.nearest(4), 0);
+  assert.equal(w.nearest(-3), 4);
+  assert.equal(w.nearest(25), 5);
+  w.push(7); // 1 falls out
+  assert.equal(w.nearest(0), 4);
+  assert.equal(w.nearest(6), 1);
+});

@@ -159,6 +159,15 @@ export class SortedWindow {
     return Number.isInteger(target) ? cur : (prev + cur) / 2;
   }
 
+  /** Distance from x to the nearest value in the window (Infinity when empty), O(log n). */
+  nearest(x: number): number {
+    const n = this.ring.count;
+    const j = lowerBound(this.sorted, n, x);
+    const right = j < n ? this.sorted[j]! - x : Infinity;
+    const left = j > 0 ? x - this.sorted[j - 1]! : Infinity;
+    return Math.min(left, right);
+  }
+
   stateBytes(): number { return this.ring.stateBytes() + this.sorted.byteLength; }
 }
 

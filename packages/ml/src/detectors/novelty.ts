@@ -14,10 +14,14 @@ import { detectPeriod } from './period.js';
  *    then ranked against the history of such differences (upper tail only), × `seasonWeight`.
  * 3. Recent-level novelty: the same rank score against only the last `recentHistory` samples,
  *    weighted by `recentWeight` < 1, so it counts only for a clear break from the recent regime.
- * 4. raw = max of the three; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen".
- * 5. Onsets only: a score is reported only if it exceeds every score of the previous `suppress`
+ * 4. Isolation: a value inside the history's range but in a gap of it, i.e. far from every past
+ *    value, is new too (a level between a series' usual ones, e.g. half a spike). Its novelty is
+ *    the distance to the nearest past value over `isolation` × the history's 1–99 % spread, so a
+ *    gap of `isolation` spreads counts like a new extreme.
+ * 5. raw = max of the four; score = raw / (1 + raw), so 0.5 ≈ "at the edge of everything seen".
+ * 6. Onsets only: a score is reported only if it exceeds every score of the previous `suppress`
  *    samples, otherwise 0. NAB (and operators) want the first sign of a change, not a long run.
- * 6. One alarm per episode: for `refractory` samples after a reported alarm (score ≥ 0.5, i.e. at
+ * 7. One alarm per episode: for `refractory` samples after a reported alarm (score ≥ 0.5, i.e. at
  *    or past the edge of everything seen) a score is reported only if it beats that alarm by
  *    `refractoryMargin`. A slowly drifting series otherwise raises an alarm at every small step
  *    past its previous extreme (onsets-only lets each through, since each is a new maximum).
@@ -34,6 +38,8 @@ export interface NoveltyParams {
   /** Samples averaged to tell a sustained shift ("drift") from a single spike or drop. */
   driftWindow: number;
   warmup: number;
+  /** Gap to the nearest past value, as a fraction of the 1–99 % spread, that counts as new (0 = off). */
+  isolation: number;
   /** Samples after an alarm during which a new alarm must beat it by `refractoryMargin` (0 = off). */
   refractory: number;
   refractoryMargin: number;
@@ -42,11 +48,14 @@ export interface NoveltyParams {
 /** The fixed configuration used for every stream and reported by `npm run bench:nab`. */
 export const NOVELTY_DEFAULTS: NoveltyParams = {
   history: 5000, recentHistory: 1000, recentWeight: 0.6, seasonWeight: 0.7, periodWarmup: 700, acfMin: 0.3, maxPeriod: 2000,
-  suppress: 200, driftWindow: 6, warmup: 100, refractory: 100, refractoryMargin: 0.03,
+  isolation: 0.07, suppress: 200, driftWindow: 6, warmup: 100, refractory: 100, refractoryMargin: 0.03,
 };
 
 /** Score of a value at the edge of everything seen (raw novelty 1): the alarm level. */
 const ALARM = 0.5;
+
+/** Past values needed before a gap among them means anything. */
+const ISOLATION_MIN = 100;
 
 /** Seasons looked back for the seasonal reference (median), so one odd cycle does not echo. */
 const CYCLES = 3;
@@ -109,7 +118,8 @@ export class NoveltyCore implements DetectorCore {
   private judge(x: number, cSeason: number, seasonRef: number): CoreResult {
     const cLevel = levelNovelty(this.vals, x, true);
     const cRecent = this.recentVals.count >= 20 ? this.p.recentWeight * levelNovelty(this.recentVals, x, true) : 0;
-    const raw = Math.max(cLevel, cSeason, cRecent);
+    const iso = this.isolation(x);
+    const raw = Math.max(cLevel, cSeason, cRecent, iso.c);
     let score = this.n < this.p.warmup ? 0 : raw / (1 + raw);
     const recentMax = this.recentScores.count > 0 ? this.recentScores.max() : 0;
     this.recentScores.push(score);
@@ -121,7 +131,10 @@ export class NoveltyCore implements DetectorCore {
     const sustained = m > this.vals.quantile(0.99) || m < this.vals.quantile(0.01);
     let label: AnomalyLabel;
     let explanation: string;
-    if (cRecent > cLevel && cRecent > cSeason) {
+    if (iso.c > cLevel && iso.c > cSeason && iso.c > cRecent) {
+      label = x >= median ? 'spike' : 'drop';
+      explanation = `value in a gap of the last ${this.vals.count} samples: the nearest is ${fmt(iso.gap)} away, ${pct(iso.gap / iso.spread)} of their 1–99% spread`;
+    } else if (cRecent > cLevel && cRecent > cSeason) {
       label = sustained ? 'drift' : x >= this.recentVals.median() ? 'spike' : 'drop';
       explanation = `value breaks from the last ${this.recentVals.count} samples (${x >= this.recentVals.median() ? 'above' : 'below'} ${pct(Math.min(1, (cRecent / this.p.recentWeight + 1) / 2))} of them)${sustained ? ', sustained' : ''}`;
     } else if (cSeason > cLevel) {
@@ -132,6 +145,17 @@ export class NoveltyCore implements DetectorCore {
       explanation = `value ${x >= median ? 'higher' : 'lower'} than ${pct(Math.min(1, (cLevel + 1) / 2))} of the last ${this.vals.count} samples${sustained ? ', sustained' : ''}`;
     }
     return { score, label, explanation };
+  }
+
+  /** Isolation novelty of x inside the history's range (outside it, level novelty applies). */
+  private isolation(x: number): { c: number; gap: number; spread: number } {
+    const none = { c: 0, gap: 0, spread: 0 };
+    const w = this.vals;
+    if (this.p.isolation <= 0 || w.count < ISOLATION_MIN || !(x > w.min() && x < w.max())) return none;
+    const spread = w.quantile(0.99) - w.quantile(0.01);
+    if (!(spread > 0)) return none;
+    const gap = w.nearest(x);
+    return { c: gap / (this.p.isolation * spread), gap, spread };
   }
 
   /** Median of the values 1, 2 and 3 seasons ago that are known (one odd cycle cannot echo). */
@@ -167,6 +191,10 @@ export class NoveltyCore implements DetectorCore {
     return this.vals.stateBytes() + this.recentVals.stateBytes() + this.recentScores.stateBytes() + this.shortMean.stateBytes()
       + (this.seasonRing?.byteLength ?? 0) + (this.seasonDiffs?.stateBytes() ?? 0) + 6 * 8;
   }
+}
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(3)).toString();
 }
 
 function pct(f: number): string {
