@@ -1,4 +1,4 @@
-import { RollingWindow } from './rolling.js';
+import { RecentMax } from './rolling.js';
 import type { AnomalyOutput, Detector, DetectorCore, DetectorStats } from './types.js';
 
 /** Options every detector accepts, handled here once rather than in each core. */
@@ -42,8 +42,8 @@ export class GuardedDetector implements Detector {
   private missingHead = 0;
   private missingInWindow = 0;
   private missingBase = 0;
-  /** Missingness score of each of the last `missingSuppress` accepted samples (0 if none). */
-  private readonly missScores: RollingWindow | null;
+  /** Missingness scores of the last `missingSuppress` accepted samples, for onsets only. */
+  private readonly missScores: RecentMax | null;
   private lastValue = NaN;
   private run = 0;
   private longestRun = 0;
@@ -55,7 +55,7 @@ export class GuardedDetector implements Detector {
     this.core = core;
     this.opts = { ...DEFAULT_GUARD, ...opts };
     this.missingRing = new Uint8Array(this.opts.missingWindow);
-    this.missScores = this.opts.missingSuppress >= 2 ? new RollingWindow(this.opts.missingSuppress) : null;
+    this.missScores = this.opts.missingSuppress >= 1 ? new RecentMax(this.opts.missingSuppress) : null;
   }
 
   update(ts: number, value: number | null | undefined): AnomalyOutput | null {
@@ -75,7 +75,6 @@ export class GuardedDetector implements Detector {
     }
     this.markSlot(0);
     const miss = gapSlots > 0 ? this.onset(this.missingOutput(`gap of ${gapSlots} sample${gapSlots > 1 ? 's' : ''}`)) : null;
-    if (miss === null) this.missScores?.push(0);
     const stuck = this.trackStuck(value);
     const res = this.core.score(value);
     if (stuck !== null && (res === null || stuck.score >= res.score)) return stuck;
@@ -127,8 +126,9 @@ export class GuardedDetector implements Detector {
   private onset(out: AnomalyOutput): AnomalyOutput {
     const w = this.missScores;
     if (w === null) return out;
-    const before = w.count > 0 ? w.max() : 0;
-    w.push(out.score);
+    const now = this.counters.accepted;
+    const before = w.max(now);
+    w.push(now, out.score);
     return out.score > before ? out : { ...out, score: 0 };
   }
 

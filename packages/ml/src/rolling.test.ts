@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RollingWindow, SortedWindow } from './rolling.js';
+import { RecentMax, RollingWindow, SortedWindow } from './rolling.js';
 import { rng } from './detectors/iforest-model.js';
 
 function brute(xs: number[]): { mean: number; median: number; mad: number; q1: number } {
@@ -65,4 +65,20 @@ test('nearest gives the distance to the closest value still in the window', () =
   w.push(7); // 1 falls out
   assert.equal(w.nearest(0), 4);
   assert.equal(w.nearest(6), 1);
+});
+
+test('RecentMax is the maximum of the values recorded over the last span steps', () => {
+  const m = new RecentMax(10);
+  assert.equal(m.max(0), -Infinity);
+  m.push(0, 5);
+  m.push(3, 2);
+  assert.equal(m.max(4), 5);
+  assert.equal(m.max(10), 5); // step 0 is still within [0, 10)
+  assert.equal(m.max(11), 2); // step 0 has left; step 3 remains
+  m.push(12, 7);
+  m.push(13, 1);
+  assert.equal(m.max(14), 7);
+  assert.equal(m.max(23), 1); // 7 (step 12) has left, 1 (step 13) is the last one within the span
+  assert.equal(m.max(30), -Infinity);
+  assert.throws(() => new RecentMax(0), RangeError);
 });

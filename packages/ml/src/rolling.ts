@@ -171,6 +171,37 @@ export class SortedWindow {
   stateBytes(): number { return this.ring.stateBytes() + this.sorted.byteLength; }
 }
 
+/**
+ * Maximum of the values recorded over the last `span` steps of an external counter (sliding-window
+ * maximum, monotonic deque): state grows with the recorded values that can still be the maximum,
+ * not with the span, so sparse events (e.g. missingness) cost a few entries, not `span` slots.
+ */
+export class RecentMax {
+  readonly span: number;
+  private readonly at: number[] = [];
+  private readonly vals: number[] = [];
+
+  constructor(span: number) {
+    if (!Number.isInteger(span) || span < 1) throw new RangeError(`span must be an integer >= 1, got ${span}`);
+    this.span = span;
+  }
+
+  /** Largest value recorded at steps in [now − span, now), or −Infinity if none. */
+  max(now: number): number {
+    while (this.at.length > 0 && this.at[0]! < now - this.span) { this.at.shift(); this.vals.shift(); }
+    return this.vals.length > 0 ? this.vals[0]! : -Infinity;
+  }
+
+  /** Records x at step `now` (steps must not decrease); older values ≤ x can never be the max again. */
+  push(now: number, x: number): void {
+    while (this.vals.length > 0 && this.vals[this.vals.length - 1]! <= x) { this.at.pop(); this.vals.pop(); }
+    this.at.push(now);
+    this.vals.push(x);
+  }
+
+  stateBytes(): number { return 16 * this.vals.length + 16; }
+}
+
 function lowerBound(a: Float64Array, len: number, x: number): number {
   let lo = 0;
   let hi = len;
