@@ -133,7 +133,7 @@ export class NoveltyCore implements DetectorCore {
     let explanation: string;
     if (iso.c > cLevel && iso.c > cSeason && iso.c > cRecent) {
       label = x >= median ? 'spike' : 'drop';
-      explanation = `value in a gap of the last ${this.vals.count} samples: the nearest is ${fmt(iso.gap)} away, ${pct(iso.gap / iso.spread)} of their 1–99% spread`;
+      explanation = `value in a gap of the last ${this.vals.count} samples: the nearest is ${fmt(iso.gap)} away, ${Math.round((100 * iso.gap) / iso.spread)}% of their 1–99% spread`;
     } else if (cRecent > cLevel && cRecent > cSeason) {
       label = sustained ? 'drift' : x >= this.recentVals.median() ? 'spike' : 'drop';
       explanation = `value breaks from the last ${this.recentVals.count} samples (${x >= this.recentVals.median() ? 'above' : 'below'} ${pct(Math.min(1, (cRecent / this.p.recentWeight + 1) / 2))} of them)${sustained ? ', sustained' : ''}`;
