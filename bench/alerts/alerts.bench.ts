@@ -14,8 +14,9 @@
  * Diagnosis (env): BENCH_RATES=10000, BENCH_SYNC=normal, BENCH_WARMUP_SECONDS, BENCH_ECHO=1 (below),
  * BENCH_TRACE=1 (each alert over 5 ms: send time, epoch ms mod 100 s, and latency), BENCH_GC_MS=3
  * (the gateway child logs GC pauses and event-loop stalls of 3 ms or more, on the same clock),
- * BENCH_HEAP_PROF=/tmp/x (sampled allocations of the gateway child, collected ones included),
- * BENCH_CHILD_NODE_ARGS (e.g. --cpu-prof), BENCH_GATEWAY_STORE, BENCH_NAGLE=1.
+ * BENCH_HEAP_PROF=/tmp/x (sampled allocations of the gateway child, collected ones included; see
+ * gateway-child.ts for BENCH_HEAP_LIVE, BENCH_HEAP_AT_MS, BENCH_HEAP_SNAPSHOT_AT_MS), BENCH_CHILD_NODE_ARGS
+ * (e.g. --cpu-prof, --trace-gc-nvp), BENCH_GATEWAY_STORE, BENCH_GATEWAY_CONFIG, BENCH_NAGLE=1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -62,7 +63,8 @@ interface RunResult { sent: number; triggers: number; received: number; warmTrig
 async function startChild(dir: string, synchronous: string): Promise<{ child: ChildProcess; url: string; stats(): Promise<Stats> }> {
   // BENCH_GATEWAY_STORE (JSON) adds gateway.store settings, e.g. '{"checkpoint":"background"}', to compare them.
   const store = { synchronous, ...(JSON.parse(process.env.BENCH_GATEWAY_STORE ?? '{}') as Record<string, unknown>) };
-  const cfg = { id: 'gw-bench', dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'silent' }, store, alerts: { rules: rules() } };
+  // BENCH_GATEWAY_CONFIG (JSON) adds other gateway settings, e.g. '{"rollups":{"enabled":false}}'.
+  const cfg = { id: 'gw-bench', dataDir: dir, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'silent' }, store, alerts: { rules: rules() }, ...(JSON.parse(process.env.BENCH_GATEWAY_CONFIG ?? '{}') as Record<string, unknown>) };
   const cfgFile = `${dir}/bench-config.json`;
   writeFileSync(cfgFile, JSON.stringify(cfg));
   // BENCH_CHILD_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the gateway under load.

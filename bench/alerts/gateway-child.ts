@@ -39,17 +39,38 @@ process.stdin.on('data', (d) => {
     process.stdout.write(`STATS ${JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, sysUs: u.systemCPUTime, rss: process.memoryUsage().rss, loopDelay, committed: gw.status().ingest })}\n`);
   }
 });
-// BENCH_HEAP_PROF=<file> (diagnosis): sampled allocations of the whole run, collected ones
-// included (where GC work comes from), written as a .heapprofile (Chrome DevTools) at SIGTERM.
+// BENCH_HEAP_PROF=<file> (diagnosis): sampled allocations of the whole run (every BENCH_HEAP_INTERVAL
+// bytes, default 16 KiB), written as a .heapprofile (Chrome DevTools) at SIGTERM. By default
+// collected objects are included (where GC work comes from); BENCH_HEAP_LIVE=1: only those still
+// alive; BENCH_HEAP_LIVE=promoted: those that outlived a young-generation GC (what gets promoted).
 const heapProf = process.env.BENCH_HEAP_PROF;
 const inspector = heapProf ? new Session() : undefined;
 if (inspector) {
   inspector.connect();
-  await inspector.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await inspector.post('HeapProfiler.startSampling', { samplingInterval: Number(process.env.BENCH_HEAP_INTERVAL ?? 16_384), includeObjectsCollectedByMajorGC: process.env.BENCH_HEAP_LIVE !== '1', includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_LIVE !== '1' && process.env.BENCH_HEAP_LIVE !== 'promoted' });
 }
+// BENCH_HEAP_SNAPSHOT_AT_MS=<ms> with BENCH_HEAP_PROF=<file>: a full heap snapshot at that moment.
+if (process.env.BENCH_HEAP_SNAPSHOT_AT_MS && heapProf) {
+  setTimeout(() => {
+    const snap = new Session();
+    snap.connect();
+    const chunks: string[] = [];
+    snap.on('HeapProfiler.addHeapSnapshotChunk', (m) => chunks.push(m.params.chunk));
+    void snap.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false }).then(() => writeFileSync(`${heapProf}.${process.pid}.heapsnapshot`, chunks.join('')));
+  }, Number(process.env.BENCH_HEAP_SNAPSHOT_AT_MS)).unref();
+}
+let heapWritten = false;
+const writeHeapProfile = async () => {
+  if (!inspector || heapWritten) return;
+  heapWritten = true;
+  writeFileSync(`${heapProf}.${process.pid}.heapprofile`, JSON.stringify((await inspector.post('HeapProfiler.stopSampling')).profile));
+};
+// BENCH_HEAP_AT_MS: stop sampling that long after start instead (with BENCH_HEAP_LIVE=1: what is
+// alive at that moment, under load).
+if (process.env.BENCH_HEAP_AT_MS) setTimeout(() => void writeHeapProfile(), Number(process.env.BENCH_HEAP_AT_MS)).unref();
 process.on('SIGTERM', () => {
   void (async () => {
-    if (inspector) writeFileSync(`${heapProf}.${process.pid}.heapprofile`, JSON.stringify((await inspector.post('HeapProfiler.stopSampling')).profile));
+    await writeHeapProfile();
     await gw.stop();
     process.exit(0);
   })();
