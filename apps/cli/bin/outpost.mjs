@@ -7,7 +7,9 @@
 // lets the heap grow to ~3x the live data before a full GC; under sustained ingest the live heap is
 // ~30 MiB but RSS peaked at 150-250 MiB. A 256 MiB limit makes V8 grow the heap by smaller steps
 // (peaks 117-145 MiB measured, same throughput). Raise it (NODE_OPTIONS) for pipelines that keep
-// large window state. bench:ingest runs its gateway with the flags of this line; `npm start` and
+// large window state. Not set: --no-allocation-site-pretenuring, which cut the CPU of alert-heavy
+// load by ~20 % but ingest throughput with 100-point messages by ~17 % (docs/alerts.md, Benchmark).
+// bench:ingest runs its gateway with the flags of this line; `npm start` and
 // `npm run outpost` pass the same flags; set them in NODE_OPTIONS when starting this file another way.
 // The `outpost` command. `npm install` builds dist/outpost.mjs (scripts/build.mjs: our TypeScript
 // bundled by esbuild, third-party packages external); the launcher runs it when it is at least as
