@@ -57,6 +57,9 @@ const ALARM = 0.5;
 /** Past values needed before a gap among them means anything. */
 const ISOLATION_MIN = 100;
 
+/** The isolation result for a value that is not inside a gap (shared: scored per sample). */
+const NOT_ISOLATED: Readonly<{ c: number; gap: number; spread: number }> = Object.freeze({ c: 0, gap: 0, spread: 0 });
+
 /** Seasons looked back for the seasonal reference (median), so one odd cycle does not echo. */
 const CYCLES = 3;
 
@@ -149,11 +152,10 @@ export class NoveltyCore implements DetectorCore {
 
   /** Isolation novelty of x inside the history's range (outside it, level novelty applies). */
   private isolation(x: number): { c: number; gap: number; spread: number } {
-    const none = { c: 0, gap: 0, spread: 0 };
     const w = this.vals;
-    if (this.p.isolation <= 0 || w.count < ISOLATION_MIN || !(x > w.min() && x < w.max())) return none;
+    if (this.p.isolation <= 0 || w.count < ISOLATION_MIN || !(x > w.min() && x < w.max())) return NOT_ISOLATED;
     const spread = w.quantile(0.99) - w.quantile(0.01);
-    if (!(spread > 0)) return none;
+    if (!(spread > 0)) return NOT_ISOLATED;
     const gap = w.nearest(x);
     return { c: gap / (this.p.isolation * spread), gap, spread };
   }
