@@ -182,6 +182,8 @@ test('bad specs are user errors that name the problem', () => {
     [{ kind: 'zscore', guard: { stuckRun: 0 } }, /stuckRun/],
     [{ kind: 'zscore', guard: { missingSuppress: -1 } }, /missingSuppress/],
     [{ kind: 'novelty', params: { refractoryMargin: 2 } }, /novelty.refractoryMargin must be a number in \[0, 1\]/],
+    [{ kind: 'novelty', params: { refractoryMargin: Number.NaN } }, /novelty.refractoryMargin must be a number in \[0, 1\], got NaN/],
+    [{ kind: 'zscore', params: { zRef: Number.POSITIVE_INFINITY } }, /zscore.zRef must be a number in .*, got Infinity/],
   ];
   for (const [spec, re] of cases) {
     assert.throws(() => createDetector(spec as never), (e: unknown) => isOutpostError(e, 'ERR_ML_SPEC_INVALID') && re.test((e as Error).message), JSON.stringify(spec));

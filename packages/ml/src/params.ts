@@ -39,8 +39,13 @@ export function checkParam(kind: string, name: string, spec: ParamSpec, value: u
     && (!spec.integer || Number.isInteger(value));
   if (!ok) {
     throw new OutpostError('ERR_ML_SPEC_INVALID',
-      `${kind}.${name} must be ${spec.integer ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}], got ${JSON.stringify(value)}`,
+      `${kind}.${name} must be ${spec.integer ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}], got ${shown(value)}`,
       { kind, param: name });
   }
   return value;
+}
+
+/** A bad value as the user wrote it: JSON.stringify would show NaN and ±Infinity as null. */
+function shown(value: unknown): string {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
 }
