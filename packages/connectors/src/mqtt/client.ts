@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { writeToStream } from 'mqtt-packet';
 import { OutpostError, type ConnectorStatus, type Ingestor, type Source } from '@outpost/contract';
 import { lazyRequire } from '@outpost/contract/lazy';
 
 // The MQTT client library is loaded only by gateways in client mode (the embedded broker needs none of it).
 const loadMqtt = lazyRequire<typeof import('mqtt')>(import.meta.url, 'mqtt');
 import { AckOrder } from './ack-order.js';
+import { PubackBatch } from './puback-batch.js';
 import { MqttMessageIngest, type MqttIngestOptions, type MqttIngestStats } from './message-ingest.js';
 import { SourceState } from '../source-state.js';
 
@@ -62,6 +62,7 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
   const state = new SourceState(options.onStatus);
   let client: MqttClient | undefined;
   let order = new AckOrder();
+  const pubacks = new PubackBatch();
   let connects = 0;
 
   function onMessage(c: MqttClient, packet: Parameters<MqttClient['handleMessage']>[0], callback: (err?: Error) => void): void {
@@ -84,7 +85,7 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
       // A PUBACK belongs to the connection that delivered the message; after a reconnect the
       // broker redelivers it instead (persistent session), and the ingestor drops the duplicate.
       if (c.stream === stream && !stream.destroyed && messageId !== undefined) {
-        writeToStream({ cmd: 'puback', messageId }, stream);
+        pubacks.add(stream, messageId);
       }
     }));
     callback(ACK_DEFERRED);
@@ -127,6 +128,7 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
       client = undefined;
       if (c) {
         await order.idle(); // let committed messages be acknowledged before leaving
+        pubacks.flush();
         await c.endAsync();
       }
       state.set('stopped');
