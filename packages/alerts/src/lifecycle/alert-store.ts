@@ -44,6 +44,9 @@ type Write =
   | { op: 'ack'; id: number; by: string; at: number }
   | { op: 'clear'; id: number; message: string; at: number };
 
+/** What happened to an alert later in the batch that raised it. */
+interface Later { ackedAt?: number; ackedBy?: string; clearedAt?: number; clearMessage?: string }
+
 /**
  * Alerts in the gateway SQLite (migration 5): at most one open (raised or acknowledged) alert per
  * rule and key, so a raise for an open alert is a no-op and a clear without one is too.
@@ -55,6 +58,7 @@ type Write =
  */
 export class AlertStore extends OpenAlerts {
   private readonly ins: Database.Statement;
+  private readonly insDone: Database.Statement;
   private readonly ack: Database.Statement;
   private readonly clr: Database.Statement;
   private readonly one: Database.Statement;
@@ -69,6 +73,7 @@ export class AlertStore extends OpenAlerts {
   constructor(private readonly db: Database.Database, private readonly runInTransaction: RunInTransaction = (fn) => db.transaction(fn)(), private readonly deferred = false) {
     super();
     this.ins = db.prepare('INSERT INTO alerts (id, rule, alert_key, device, severity, state, message, value, points, raised_at) VALUES (?, ?, ?, ?, ?, \'raised\', ?, ?, ?, ?)');
+    this.insDone = db.prepare('INSERT INTO alerts (id, rule, alert_key, device, severity, state, message, value, points, raised_at, acked_at, acked_by, cleared_at, clear_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.ack = db.prepare('UPDATE alerts SET state = \'acknowledged\', acked_at = ?, acked_by = ? WHERE id = ?');
     this.clr = db.prepare('UPDATE alerts SET state = \'cleared\', cleared_at = ?, clear_message = ? WHERE id = ?');
     this.one = db.prepare('SELECT * FROM alerts WHERE id = ?');
@@ -92,14 +97,36 @@ export class AlertStore extends OpenAlerts {
   /** Changes not yet written (deferred store). */
   get pendingWrites(): number { return this.writes.length; }
 
-  /** Write every queued change in one transaction. */
+  /**
+   * Write every queued change in one transaction. An alert raised and then acknowledged or
+   * cleared within one batch (a flapping signal, or `eachPoint` rules where the next point
+   * clears) is inserted once in its final state instead of inserted and then updated.
+   */
   flush(): void {
     if (this.writes.length === 0) return;
     const writes = this.writes;
     this.writes = [];
+    const raisedHere = new Map<number, Later>();
+    for (const w of writes) {
+      if (w.op === 'raise') raisedHere.set(w.id, {});
+      else {
+        const later = raisedHere.get(w.id);
+        if (!later) continue;
+        if (w.op === 'ack') { later.ackedAt = w.at; later.ackedBy = w.by; } else { later.clearedAt = w.at; later.clearMessage = w.message; }
+      }
+    }
     this.runInTransaction(() => {
       for (const w of writes) {
-        if (w.op === 'raise') this.ins.run(w.id, w.a.rule, w.a.key, w.a.device, w.a.severity, w.a.message, w.a.value ?? null, JSON.stringify(w.a.points), w.at);
+        if (w.op === 'raise') {
+          const later = raisedHere.get(w.id)!;
+          if (later.ackedAt === undefined && later.clearedAt === undefined) {
+            this.ins.run(w.id, w.a.rule, w.a.key, w.a.device, w.a.severity, w.a.message, w.a.value ?? null, JSON.stringify(w.a.points), w.at);
+          } else {
+            const state: AlertState = later.clearedAt !== undefined ? 'cleared' : 'acknowledged';
+            this.insDone.run(w.id, w.a.rule, w.a.key, w.a.device, w.a.severity, state, w.a.message, w.a.value ?? null, JSON.stringify(w.a.points), w.at,
+              later.ackedAt ?? null, later.ackedBy ?? null, later.clearedAt ?? null, later.clearMessage ?? null);
+          }
+        } else if (raisedHere.has(w.id)) continue; // folded into its insert above
         else if (w.op === 'ack') this.ack.run(w.at, w.by, w.id);
         else this.clr.run(w.at, w.message, w.id);
       }
