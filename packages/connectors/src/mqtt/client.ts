@@ -102,6 +102,9 @@ export function createMqttClientSource(options: MqttClientOptions): MqttClientSo
         protocolVersion: options.protocolVersion ?? 5,
         reconnectPeriod: options.reconnectPeriodMs ?? 1000,
         connectTimeout: 10_000,
+        // Keep-alive pings on their own timer: by default mqtt.js re-arms it on every packet in
+        // and out, a timer cleared and set per message (~2 % of the main thread at 10k messages/s).
+        reschedulePings: false,
       };
       // MQTT 5: the session must outlive a disconnect as with 3.1.1's clean: false (expiry 0 would end it).
       if (opts.protocolVersion === 5) opts.properties = { receiveMaximum: options.receiveMaximum ?? 1000, sessionExpiryInterval: 0xffffffff };
