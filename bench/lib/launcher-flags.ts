@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 export function launcherNodeFlags(): string {
   const first = readFileSync(new URL('../../apps/cli/bin/outpost.mjs', import.meta.url), 'utf8').split('\n', 1)[0]!;
   const flags = first.replace(/^#!\/usr\/bin\/env\s+(-S\s+)?node\s*/, '').trim();
-  // The launcher's first import (apps/cli/bin/quiet-debug.mjs), preloaded the same way.
-  return `${flags} --import ${new URL('../../apps/cli/bin/quiet-debug.mjs', import.meta.url).pathname}`;
+  // The launcher's first imports (apps/cli/bin/v8-tuning.mjs, quiet-debug.mjs), preloaded the same way.
+  const preload = ['v8-tuning.mjs', 'quiet-debug.mjs'].map((f) => `--import ${new URL(`../../apps/cli/bin/${f}`, import.meta.url).pathname}`);
+  return [flags, ...preload].join(' ');
 }

@@ -7,8 +7,7 @@
 // lets the heap grow to ~3x the live data before a full GC; under sustained ingest the live heap is
 // ~30 MiB but RSS peaked at 150-250 MiB. A 256 MiB limit makes V8 grow the heap by smaller steps
 // (peaks 117-145 MiB measured, same throughput). Raise it (NODE_OPTIONS) for pipelines that keep
-// large window state. Not set: --no-allocation-site-pretenuring, which cut the CPU of alert-heavy
-// load by ~20 % but ingest throughput with 100-point messages by ~17 % (docs/alerts.md, Benchmark).
+// large window state. V8 settings that NODE_OPTIONS refuses are made in ./v8-tuning.mjs.
 // bench:ingest runs its gateway with the flags of this line; `npm start` and
 // `npm run outpost` pass the same flags; set them in NODE_OPTIONS when starting this file another way.
 // The `outpost` command. `npm install` builds dist/outpost.mjs (scripts/build.mjs: our TypeScript
@@ -16,7 +15,8 @@
 // new as the sources, and otherwise runs the sources through tsx's loader (editing without a
 // rebuild just works, at the cost of ~35 MiB RSS and a slower start).
 // OUTPOST_FROM_SOURCE=1 forces the sources.
-import './quiet-debug.mjs'; // first: before any third-party module loads (see there)
+import './v8-tuning.mjs'; // first: V8 settings made before anything is allocated (see there)
+import './quiet-debug.mjs'; // before any third-party module loads (see there)
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newestSourceMtime } from '../../../scripts/source-mtime.mjs';
