@@ -34,6 +34,7 @@ export interface GatewayStoreOptions {
    * it inside the commit that crosses 1000 WAL pages, stalling that commit; 'background' runs a
    * PASSIVE checkpoint every `checkpointIntervalMs` on a worker thread with its own connection.
    * Background needs `shutdown()` (not just `close()`) to be awaited before the process exits.
+   * Unset: inline here; the gateway's configuration (`gateway.store.checkpoint`) defaults to background.
    */
   checkpoint?: 'inline' | 'background';
   /** Background checkpoint interval, ms (default 500). */
