@@ -11,7 +11,7 @@
  * Then (full mode, or --quick with --nodered; --no-nodered skips it) the reference edge job of
  * ../shared/bench/edge-pipeline against Node-RED in the same run (edge-side-by-side.ts).
  * Usage: npm run bench:alerts [-- --quick] [--nodered | --no-nodered]
- * Diagnosis (env): BENCH_RATES=10000, BENCH_SYNC=normal, BENCH_WARMUP_SECONDS, BENCH_ECHO=1 (below),
+ * Diagnosis (env): BENCH_RATES=10000, BENCH_SYNC=normal, BENCH_WARMUP_SECONDS, BENCH_WARMUP_RATE, BENCH_ECHO=1 (below),
  * BENCH_TRACE=1 (each alert over 5 ms: send time, epoch ms mod 100 s, and latency), BENCH_GC_MS=3
  * (the gateway child logs GC pauses and event-loop stalls of 3 ms or more, on the same clock),
  * BENCH_HEAP_PROF=/tmp/x (sampled allocations of the gateway child, collected ones included; see
@@ -33,6 +33,8 @@ const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 4 : 10;
 const REPEATS = quick ? 1 : 3;
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? (quick ? 1 : 2));
+// Diagnosis: the warm-up's rate (default: the measured rate), e.g. to warm a 10k/s run at 1k/s.
+const WARMUP_RATE = process.env.BENCH_WARMUP_RATE ? Number(process.env.BENCH_WARMUP_RATE) : undefined;
 const RATES = (process.env.BENCH_RATES ?? '1000,10000').split(',').map(Number);
 const DEVICES = 1000;
 const TRIGGER_EVERY = 20;
@@ -137,7 +139,7 @@ async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
   let triggers = 0;
   // Drives `rate` points/s for `seconds`: 1 in 20 threshold points raises (its value carries its
   // sequence number), the device's next point clears it; geofence devices move in and out.
-  const drive = (seconds: number) => new Promise<void>((resolve) => {
+  const drive = (seconds: number, rate: number) => new Promise<void>((resolve) => {
     const start = performance.now();
     const first = sent;
     const total = first + rate * seconds;
@@ -166,7 +168,7 @@ async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
   });
   // Warm-up at the measured rate and pattern (raises, clears, fence changes) so the first second's
   // JIT compilation and allocation growth are not measured as steady state; reported separately.
-  await drive(WARMUP_SECONDS);
+  await drive(WARMUP_SECONDS, WARMUP_RATE ?? rate);
   const warmDeadline = performance.now() + 15_000;
   while (sentAt.size > 0 && performance.now() < warmDeadline) await new Promise((r) => setTimeout(r, 20));
   const warmTriggers = triggers;
@@ -178,7 +180,7 @@ async function runOnce(rate: number, synchronous: string): Promise<RunResult> {
   triggers = 0;
   firstMeasuredSeq = seq + 1;
   const t0 = performance.now();
-  await drive(SECONDS);
+  await drive(SECONDS, rate);
   // Wait long enough that a missing alert means lost, not late (a loaded machine queues seconds).
   const deadline = performance.now() + 15_000;
   while (sentAt.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
