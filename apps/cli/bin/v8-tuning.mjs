@@ -11,7 +11,8 @@
 // pauses instead of ~2 ms at 10k points/s (docs/alerts.md, Benchmark). Off, bench:alerts' p99 at
 // 10k/s went from 13 to 10 ms and its CPU per 1,000 points from ~50 to ~44 ms; four interleaved
 // bench:ingest pairs showed no loss (2026-11-23). Set before anything else is loaded, so no site
-// has been decided yet.
+// has been decided yet. OUTPOST_V8_PRETENURING=1 leaves V8's default (to compare, or for a gateway
+// that only ingests with QoS 1, whose in-flight messages do live until their commit).
 import v8 from 'node:v8';
 
-v8.setFlagsFromString('--no-allocation-site-pretenuring');
+if (process.env.OUTPOST_V8_PRETENURING !== '1') v8.setFlagsFromString('--no-allocation-site-pretenuring');
