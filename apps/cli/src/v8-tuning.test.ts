@@ -13,8 +13,8 @@ const workload = `
   console.log('done');
 `;
 
-function tenured(preloads: string[]): number {
-  const r = spawnSync(process.execPath, [...preloads, '--trace-pretenuring-statistics', '--max-semi-space-size=1', '-e', workload], { encoding: 'utf8' });
+function tenured(preloads: string[], env: Record<string, string> = {}): number {
+  const r = spawnSync(process.execPath, [...preloads, '--trace-pretenuring-statistics', '--max-semi-space-size=1', '-e', workload], { encoding: 'utf8', env: { ...process.env, OUTPOST_V8_PRETENURING: '', ...env } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /done/);
   return r.stdout.split('\n').filter((l) => l.includes('=> tenure')).length;
@@ -23,4 +23,8 @@ function tenured(preloads: string[]): number {
 test('the launcher preload turns allocation-site pretenuring off (V8 tenures the same workload without it)', () => {
   assert.ok(tenured([]) > 0, 'without the preload V8 tenures the surviving site: the workload would not show the difference');
   assert.equal(tenured(['--import', preload]), 0);
+});
+
+test('OUTPOST_V8_PRETENURING=1 keeps V8\'s default: the same workload is tenured with the preload', () => {
+  assert.ok(tenured(['--import', preload], { OUTPOST_V8_PRETENURING: '1' }) > 0);
 });
