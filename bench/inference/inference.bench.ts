@@ -5,15 +5,16 @@
  *   - `realistic`: 32 inputs, hidden 512 and 512 (1.1 MB): a small production-sized model whose
  *     inference is not dwarfed by a localhost round trip. The targets are judged on this one.
  * Paths: onnxruntime-node called directly (`direct`, the reference: rows copied into a tensor, one
- * run, scores read back), the hub's inference API over real HTTP on 127.0.0.1 (keep-alive, one
- * request at a time) with a JSON body of nested rows (`api`) and with the binary float32 body
- * (`api_bin`), the same two through fastify's inject (`api_inproc`, `api_bin_inproc`: the hub's
+ * run, scores read back), the hub's inference API over real HTTP on 127.0.0.1 (a node:http client
+ * on one keep-alive socket, one request at a time) with a JSON body of nested rows (`api`) and with
+ * the binary float32 body (`api_bin`), the same two through fastify's inject (`api_inproc`, `api_bin_inproc`: the hub's
  * code without the socket), and a pipeline `model` node (input → model → store; one row = the
  * feature points of one device and timestamp; the runner as a gateway builds it, with a usage
  * monitor and a drift reference; `node_model`: the model node's own work alone).
  * Like-for-like references, printed and not judged: `direct_points` (onnxruntime fed the
  * pipeline's points by a plain loop) and `http_floor` (the same client and binary body against a
- * bare fastify route answering the same JSON with no work: what HTTP alone costs here).
+ * bare fastify route answering the same JSON with no work: what HTTP alone costs here; and
+ * `http_floor_fetch`, the same with global fetch as the client, which costs ~0.3 ms more per call).
  * Paths are interleaved within each run, so load changes land on all of them; CPU ms per call are
  * printed beside the latencies (the machine is shared: prefer them and the ratios).
  * Each call's input is made before its clock starts; what a caller must do with it (copy into a
@@ -36,6 +37,7 @@ import { buildMlp } from '@outpost/ml/onnx/build';
 import { builtinOperators } from '@outpost/operators';
 import { tempDir } from '@outpost/testing';
 import { createHub } from '../../apps/hub/src/server.js';
+import { HttpClient } from '../lib/http-client.js';
 import { median, percentile, round } from '../lib/stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -138,23 +140,24 @@ async function startHub() {
   const config = loadConfig({ overrides: { hub: { port: 0, dataDir: tmp.dir, log: { level: 'silent' }, auth: { rateLimitPerMinute: 10_000_000 }, models: { inferenceRateLimitPerMinute: 10_000_000 } } as never } }).hub;
   const app = await createHub(config);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const json = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const r = await fetch(url + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return r.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const client = new HttpClient(url);
+  const json = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const r = await client.post(path, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
+    return JSON.parse(r.text); // eslint-disable-line @typescript-eslint/no-unsafe-return
   };
-  await json('POST', '/v1/setup', { orgName: 'Bench', email: 'bench@example.test', password: 'correct horse battery staple' });
-  const { token } = await json('POST', '/v1/sessions', { email: 'bench@example.test', password: 'correct horse battery staple' });
-  const { secret } = await json('POST', '/v1/api-keys', { name: 'bench', scopes: ['read'] }, { authorization: `Bearer ${token}` });
+  await json('/v1/setup', { orgName: 'Bench', email: 'bench@example.test', password: 'correct horse battery staple' });
+  const { token } = await json('/v1/sessions', { email: 'bench@example.test', password: 'correct horse battery staple' });
+  const { secret } = await json('/v1/api-keys', { name: 'bench', scopes: ['read'] }, { authorization: `Bearer ${token}` });
   for (const model of Object.keys(MODELS)) {
-    const up = await fetch(`${url}/v1/registry/models/${model}/versions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytesOf[model as ModelName] });
-    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${await up.text()}`);
+    const up = await client.post(`/v1/registry/models/${model}/versions`, { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, bytesOf[model as ModelName]);
+    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
   }
-  return { app, url, key: secret as string, stop: async () => { await app.close(); tmp.cleanup(); } };
+  return { app, url, client, key: secret as string, stop: async () => { client.close(); await app.close(); tmp.cleanup(); } };
 }
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
 /** A bare fastify server: the HTTP floor, what the same exchange costs with no hub behind it. */
-async function startFloor(): Promise<{ url: string; close(): Promise<void> }> {
+async function startFloor(): Promise<{ url: string; client: HttpClient; close(): Promise<void> }> {
   const app = Fastify();
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // The API's answer for a batch (model, version, tags, predictions, scores, latency, provider),
@@ -168,28 +171,36 @@ async function startFloor(): Promise<{ url: string; close(): Promise<void> }> {
     return { model: 'floor', version: 1, tags: [], deprecated: false, predictions: scores, scores, latencyMs: 0.5, provider: 'cpu' };
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, close: () => app.close() };
+  const client = new HttpClient(url);
+  return { url, client, close: () => { client.close(); return app.close(); } };
 }
 
-function floorPath(server: { url: string }, model: ModelName): Path {
+/**
+ * The HTTP floor: the same binary exchange as `api_bin` against the bare route, with the lean
+ * client (`http_floor`, the reference) or with global fetch (`http_floor_fetch`: what the client
+ * alone changes; a caller using fetch pays it on every path).
+ */
+function floorPaths(server: Awaited<ReturnType<typeof startFloor>>, model: ModelName): Record<'http_floor' | 'http_floor_fetch', Path> {
   const width = MODELS[model].features;
+  const headers = { 'content-type': 'application/octet-stream', 'x-api-key': 'opk_floor' };
+  const float32 = (rows: unknown, batch: number) => {
+    const data = new Float32Array(batch * width);
+    (rows as number[][]).forEach((row, r) => data.set(row, r * width));
+    return data;
+  };
+  const prepare = (batch: number, i: number) => rowsOf(batch, width, i);
   return {
-    prepare: (batch, i) => rowsOf(batch, width, i),
-    call: async (rows, batch) => {
-      const data = new Float32Array(batch * width);
-      (rows as number[][]).forEach((row, r) => data.set(row, r * width));
-      const r = await fetch(`${server.url}/floor?width=${width}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-api-key': 'opk_floor' }, body: data });
-      return r.json();
-    },
+    http_floor: { prepare, call: async (rows, batch) => JSON.parse((await server.client.post(`/floor?width=${width}`, headers, float32(rows, batch))).text) },
+    http_floor_fetch: { prepare, call: async (rows, batch) => (await fetch(`${server.url}/floor?width=${width}`, { method: 'POST', headers, body: float32(rows, batch) })).json() },
   };
 }
 
 function apiPaths(hub: Hub, model: ModelName): Record<'api' | 'api_bin' | 'api_inproc' | 'api_bin_inproc', Path> {
   const width = MODELS[model].features;
   const headers = { 'content-type': 'application/json', 'x-api-key': hub.key };
-  const ok = async (r: Response) => {
-    if (r.status !== 200) throw new Error(`inference failed: ${r.status} ${await r.text()}`);
-    return r.json();
+  const ok = (r: { status: number; text: string }) => {
+    if (r.status !== 200) throw new Error(`inference failed: ${r.status} ${r.text}`);
+    return JSON.parse(r.text) as unknown;
   };
   const prepare = (batch: number, i: number) => rowsOf(batch, width, i);
   const float32 = (rows: unknown, batch: number) => {
@@ -198,11 +209,11 @@ function apiPaths(hub: Hub, model: ModelName): Record<'api' | 'api_bin' | 'api_i
     return data;
   };
   return {
-    api: { prepare, call: async (rows) => ok(await fetch(`${hub.url}/api/inference/${model}`, { method: 'POST', headers, body: JSON.stringify({ inputs: rows }) })) },
+    api: { prepare, call: async (rows) => ok(await hub.client.post(`/api/inference/${model}`, headers, JSON.stringify({ inputs: rows }))) },
     // The binary form: the caller fills a Float32Array, as it would for onnxruntime itself.
     api_bin: {
       prepare,
-      call: async (rows, batch) => ok(await fetch(`${hub.url}/api/inference/${model}?shape=${batch},${width}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: float32(rows, batch) })),
+      call: async (rows, batch) => ok(await hub.client.post(`/api/inference/${model}?shape=${batch},${width}`, { ...headers, 'content-type': 'application/octet-stream' }, float32(rows, batch))),
     },
     // The JSON call through fastify's inject: the whole API (auth, rate limit, validation, JSON,
     // version lookup, inference, monitoring) without the socket and the kernel's scheduling.
@@ -276,7 +287,7 @@ async function nodeModelPath(model: ModelName): Promise<Path> {
   };
 }
 
-const PATHS = ['direct', 'direct_points', 'http_floor', 'api', 'api_bin', 'api_inproc', 'api_bin_inproc', 'node', 'node_model'] as const;
+const PATHS = ['direct', 'direct_points', 'http_floor', 'http_floor_fetch', 'api', 'api_bin', 'api_inproc', 'api_bin_inproc', 'node', 'node_model'] as const;
 const figures: Record<string, { value: number; unit: string; target?: number; meets?: boolean }> = {};
 const results: Record<string, Figures> = {};
 const loadAtStart = os.loadavg()[0]!;
@@ -285,7 +296,7 @@ const floorServer = await startFloor();
 try {
   for (const model of Object.keys(MODELS) as ModelName[]) {
     const paths: Record<string, Path> = {
-      direct: await directPath(model), direct_points: await directPointsPath(model), http_floor: floorPath(floorServer, model),
+      direct: await directPath(model), direct_points: await directPointsPath(model), ...floorPaths(floorServer, model),
       ...apiPaths(hub, model), node: await nodePath(model), node_model: await nodeModelPath(model),
     };
     for (const batch of BATCHES) for (const [p, r] of Object.entries(await measureAll(paths, batch))) results[`${model}_${p}_b${batch}`] = r;
@@ -330,7 +341,7 @@ console.log(JSON.stringify({
     runtime: `onnxruntime-node ${(ort as unknown as { env: { versions?: { common?: string } } }).env.versions?.common ?? ''}, CPU execution provider, 1 intra-op thread`,
     judged_on: 'realistic model at batch 64 (api and api_bin against ≤ 1.3×, node against ≤ 1.1×); the tiny model\'s ratios are printed, not judged',
     runs: RUNS, calls_per_run: CALLS, warmup: WARMUP,
-    api: 'HTTP/1.1 keep-alive on 127.0.0.1 (client and hub in one process), one request at a time, API key auth; api: JSON nested rows; api_bin: application/octet-stream float32 with ?shape=; api_inproc / api_bin_inproc: the JSON / binary call through fastify inject (no socket); http_floor: the same client POSTing the same binary body to a bare fastify route on its own server that answers a JSON of the same shape (float32 scores taken from the body) with no work behind it: the HTTP floor',
+    api: 'HTTP/1.1 on 127.0.0.1 with a node:http client on one keep-alive socket (client and hub in one process), one request at a time, API key auth; api: JSON nested rows; api_bin: application/octet-stream float32 with ?shape=; api_inproc / api_bin_inproc: the JSON / binary call through fastify inject (no socket); http_floor: the same client POSTing the same binary body to a bare fastify route on its own server that answers a JSON of the same shape (float32 scores taken from the body) with no work behind it: the HTTP floor; http_floor_fetch: the same with global fetch (undici) as the client, a reference',
     node: 'one point per feature, device and timestamp; input → model → store sink (judged), the runner as on a gateway (usage monitor, drift reference); node_model: the model node alone (OnnxNodeModel.predict), a diagnostic; direct_points: onnxruntime-node fed the same points by a plain loop (the like-for-like reference for the pipeline, not judged)',
     direct: 'onnxruntime-node session (same options as the hub), input rows copied into a Float32Array, outputs read back into an array',
     cpu_figures: 'process CPU per call (client and server share the process on HTTP paths), medians over runs; paths interleaved in every run',

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { OutpostError } from '@outpost/contract';
 import type { HubPoint } from '@outpost/storage/hub/index';
@@ -29,18 +31,17 @@ export const ingestModule: HubModule = {
     const { store, ingest } = ctx.services;
     const tags = ['ingest'];
 
-    // Keep the raw text next to the parsed body so the archive holds exactly what was sent.
-    app.addHook('preParsing', async (req, _reply, payload) => {
-      if (req.routeOptions.url !== '/v1/ingest') return payload;
+    // Keep the raw text next to the parsed body so the archive holds exactly what was sent; a
+    // route hook, so no other route pays for it.
+    const keepRawBody = async (req: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream) => {
       const chunks: Buffer[] = [];
       for await (const c of payload) chunks.push(c as Buffer);
       const raw = Buffer.concat(chunks);
       (req as { rawBody?: Buffer }).rawBody = raw;
-      const { Readable } = await import('node:stream');
       return Readable.from([raw]);
-    });
+    };
 
-    app.post('/v1/ingest', { preValidation: requires('ingest'), schema: { tags, summary: 'Ingest metrics of one device (X-API-Key with the ingest scope, or the device\'s own token).', body: IngestBody, response: errorResponses(404, 413) } }, async (req, reply) => {
+    app.post('/v1/ingest', { preParsing: keepRawBody, preValidation: requires('ingest'), schema: { tags, summary: 'Ingest metrics of one device (X-API-Key with the ingest scope, or the device\'s own token).', body: IngestBody, response: errorResponses(404, 413) } }, async (req, reply) => {
       const b = req.body as Static<typeof IngestBody>;
       const orgId = orgOf(req);
       const d = await store.fleet.getDeviceByHardwareId(orgId, b.device_external_id);
