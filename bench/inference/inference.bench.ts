@@ -7,8 +7,8 @@
  * Paths: onnxruntime-node called directly (`direct`, the reference: rows copied into a tensor, one
  * run, scores read back), the hub's inference API over real HTTP on 127.0.0.1 (a node:http client
  * on one keep-alive socket, one request at a time) with a JSON body of nested rows (`api`) and with
- * the binary float32 body (`api_bin`), the same two through fastify's inject (`api_inproc`, `api_bin_inproc`: the hub's
- * code without the socket), and a pipeline `model` node (input → model → store; one row = the
+ * the binary float32 body (`api_bin`), the same two through fastify's inject (`api_inproc`,
+ * `api_bin_inproc`: the hub's code without the socket), and a pipeline `model` node (input → model → store; one row = the
  * feature points of one device and timestamp; the runner as a gateway builds it, with a usage
  * monitor and a drift reference; `node_model`: the model node's own work alone).
  * Like-for-like references, printed and not judged: `direct_points` (onnxruntime fed the
@@ -53,6 +53,13 @@ const MODELS = {
 type ModelName = keyof typeof MODELS;
 const bytesOf = Object.fromEntries(Object.entries(MODELS).map(([k, m]) => [k, buildMlp({ inputs: m.features, hidden: m.hidden, outputs: 1, seed: 7 })])) as Record<ModelName, Uint8Array>;
 
+/** The rows of one call as the binary body: row-major float32, as a caller fills it for onnxruntime itself. */
+const float32Of = (rows: unknown, batch: number, width: number) => {
+  const data = new Float32Array(batch * width);
+  (rows as number[][]).forEach((row, r) => data.set(row, r * width));
+  return data;
+};
+
 const rowsOf = (batch: number, width: number, call: number) => Array.from({ length: batch }, (_, r) => Array.from({ length: width }, (_, f) => Math.round(Math.sin(call * 0.37 + r * 1.3 + f) * 1e4) / 1e4));
 
 /** A path: `prepare` makes one call's input (not timed), `call` is timed. */
@@ -93,9 +100,7 @@ async function directPath(model: ModelName): Promise<Path> {
   return {
     prepare: (batch, i) => rowsOf(batch, width, i),
     call: async (rows, batch) => {
-      const data = new Float32Array(batch * width);
-      (rows as number[][]).forEach((row, r) => data.set(row, r * width));
-      const out = await session.run({ x: new ort.Tensor('float32', data, [batch, width]) });
+      const out = await session.run({ x: new ort.Tensor('float32', float32Of(rows, batch, width), [batch, width]) });
       return Array.from(out.y!.data as Float32Array); // the scores, read back as the other paths do
     },
   };
@@ -183,15 +188,10 @@ async function startFloor(): Promise<{ url: string; client: HttpClient; close():
 function floorPaths(server: Awaited<ReturnType<typeof startFloor>>, model: ModelName): Record<'http_floor' | 'http_floor_fetch', Path> {
   const width = MODELS[model].features;
   const headers = { 'content-type': 'application/octet-stream', 'x-api-key': 'opk_floor' };
-  const float32 = (rows: unknown, batch: number) => {
-    const data = new Float32Array(batch * width);
-    (rows as number[][]).forEach((row, r) => data.set(row, r * width));
-    return data;
-  };
   const prepare = (batch: number, i: number) => rowsOf(batch, width, i);
   return {
-    http_floor: { prepare, call: async (rows, batch) => JSON.parse((await server.client.post(`/floor?width=${width}`, headers, float32(rows, batch))).text) },
-    http_floor_fetch: { prepare, call: async (rows, batch) => (await fetch(`${server.url}/floor?width=${width}`, { method: 'POST', headers, body: float32(rows, batch) })).json() },
+    http_floor: { prepare, call: async (rows, batch) => JSON.parse((await server.client.post(`/floor?width=${width}`, headers, float32Of(rows, batch, width))).text) },
+    http_floor_fetch: { prepare, call: async (rows, batch) => (await fetch(`${server.url}/floor?width=${width}`, { method: 'POST', headers, body: float32Of(rows, batch, width) })).json() },
   };
 }
 
@@ -203,17 +203,12 @@ function apiPaths(hub: Hub, model: ModelName): Record<'api' | 'api_bin' | 'api_i
     return JSON.parse(r.text) as unknown;
   };
   const prepare = (batch: number, i: number) => rowsOf(batch, width, i);
-  const float32 = (rows: unknown, batch: number) => {
-    const data = new Float32Array(batch * width);
-    (rows as number[][]).forEach((row, r) => data.set(row, r * width));
-    return data;
-  };
   return {
     api: { prepare, call: async (rows) => ok(await hub.client.post(`/api/inference/${model}`, headers, JSON.stringify({ inputs: rows }))) },
     // The binary form: the caller fills a Float32Array, as it would for onnxruntime itself.
     api_bin: {
       prepare,
-      call: async (rows, batch) => ok(await hub.client.post(`/api/inference/${model}?shape=${batch},${width}`, { ...headers, 'content-type': 'application/octet-stream' }, float32(rows, batch))),
+      call: async (rows, batch) => ok(await hub.client.post(`/api/inference/${model}?shape=${batch},${width}`, { ...headers, 'content-type': 'application/octet-stream' }, float32Of(rows, batch, width))),
     },
     // The JSON call through fastify's inject: the whole API (auth, rate limit, validation, JSON,
     // version lookup, inference, monitoring) without the socket and the kernel's scheduling.
@@ -230,7 +225,7 @@ function apiPaths(hub: Hub, model: ModelName): Record<'api' | 'api_bin' | 'api_i
     api_bin_inproc: {
       prepare,
       call: async (rows, batch) => {
-        const data = float32(rows, batch);
+        const data = float32Of(rows, batch, width);
         const r = await hub.app.inject({ method: 'POST', url: `/api/inference/${model}?shape=${batch},${width}`, headers: { ...headers, 'content-type': 'application/octet-stream' }, payload: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
         if (r.statusCode !== 200) throw new Error(`inference failed: ${r.statusCode} ${r.body}`);
         return r.json();
